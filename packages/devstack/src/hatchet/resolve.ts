@@ -1,0 +1,153 @@
+import { existsSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { childEnv } from "../env.js";
+import { logStep, timed } from "../log.js";
+import { hasCommand, run } from "../process.js";
+import { ENGINE_MODULE, HATCHET_ENGINE_TAG, LITE_COMMANDS, SIDECAR_MODULE } from "./versions.js";
+
+/** Where a runnable engine came from, for logs and for the operator's note. */
+export type HatchetRoute =
+  | "sidecar:env"
+  | "sidecar:cache"
+  | "sidecar:go-install"
+  | "sidecar:sdk-download"
+  | "lite:cache"
+  | "lite:go-build";
+
+export type HatchetBinaries =
+  | { kind: "sidecar"; path: string; route: HatchetRoute }
+  | { kind: "sidecar-sdk"; route: "sidecar:sdk-download" }
+  | { kind: "lite"; dir: string; route: HatchetRoute };
+
+export interface ResolveOptions {
+  /** HATCHET_CLIENT_EMBEDDED_BINARY_PATH */
+  embeddedBinaryPath?: string | undefined;
+  /** `.hogsend/bin` */
+  binDir: string;
+  /** Try the SDK's own download of the sidecar release (needs github.com). */
+  allowSdkDownload?: boolean;
+}
+
+const sidecarCachePath = (binDir: string) => join(binDir, `hatchet-embedded-sidecar-${HATCHET_ENGINE_TAG}`);
+export const liteCacheDir = (binDir: string) => join(binDir, `hatchet-lite-${HATCHET_ENGINE_TAG}`);
+
+function hasLiteBinaries(dir: string): boolean {
+  return LITE_COMMANDS.every((cmd) => existsSync(join(dir, cmd)));
+}
+
+/**
+ * Finds or builds an engine, in this order: HATCHET_CLIENT_EMBEDDED_BINARY_PATH; a cached
+ * build in `.hogsend/bin`; `go install` of the hatchet-embedded sidecar; the SDK's download;
+ * and, when no sidecar can be had, a `go build` of hatchet-lite, hatchet-migrate and
+ * hatchet-admin at the same tag. Each failed route is logged with its reason.
+ */
+export async function resolveHatchetBinaries(options: ResolveOptions): Promise<HatchetBinaries> {
+  if (options.embeddedBinaryPath) {
+    if (!existsSync(options.embeddedBinaryPath)) {
+      throw new Error(
+        `HATCHET_CLIENT_EMBEDDED_BINARY_PATH points at ${options.embeddedBinaryPath}, which does not exist`,
+      );
+    }
+    return { kind: "sidecar", path: options.embeddedBinaryPath, route: "sidecar:env" };
+  }
+  const sidecarPath = sidecarCachePath(options.binDir);
+  if (existsSync(sidecarPath)) return { kind: "sidecar", path: sidecarPath, route: "sidecar:cache" };
+  const liteDir = liteCacheDir(options.binDir);
+  if (hasLiteBinaries(liteDir)) return { kind: "lite", dir: liteDir, route: "lite:cache" };
+
+  await mkdir(options.binDir, { recursive: true });
+  const go = await hasCommand("go");
+  if (go) {
+    try {
+      await goInstallSidecar(sidecarPath);
+      return { kind: "sidecar", path: sidecarPath, route: "sidecar:go-install" };
+    } catch (err) {
+      logStep(`go install of the hatchet-embedded sidecar failed: ${firstLine(err)}`);
+    }
+  }
+  if (options.allowSdkDownload !== false) {
+    // The SDK downloads at start; the caller falls back to lite when that throws.
+    return { kind: "sidecar-sdk", route: "sidecar:sdk-download" };
+  }
+  return buildLiteOrExplain(go, options.binDir);
+}
+
+/** The last route: build hatchet-lite from the Go module proxy. */
+export async function buildLiteOrExplain(go: boolean | undefined, binDir: string): Promise<HatchetBinaries> {
+  const liteDir = liteCacheDir(binDir);
+  if (hasLiteBinaries(liteDir)) return { kind: "lite", dir: liteDir, route: "lite:cache" };
+  if (go === false || !(await hasCommand("go"))) {
+    throw new Error(
+      "No Hatchet engine available: set HATCHET_CLIENT_TOKEN (+ HATCHET_CLIENT_HOST_PORT) for an " +
+        "external engine, set HATCHET_CLIENT_EMBEDDED_BINARY_PATH to a hatchet-embedded sidecar, " +
+        "or install Go (https://go.dev/dl) so devstack can build one.",
+    );
+  }
+  await goBuildLite(liteDir);
+  return { kind: "lite", dir: liteDir, route: "lite:go-build" };
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  return lines.slice(1, 3).join(" | ") || lines[0] || text;
+}
+
+async function goInstallSidecar(target: string): Promise<void> {
+  const gobin = `${target}.build-${process.pid}`;
+  try {
+    await timed(`built the hatchet-embedded sidecar ${HATCHET_ENGINE_TAG}`, () =>
+      run("go", ["install", `${SIDECAR_MODULE}@${HATCHET_ENGINE_TAG}`], {
+        env: childEnv({ GOBIN: gobin }),
+        timeoutMs: 20 * 60_000,
+      }),
+    );
+    await rename(join(gobin, "sidecar"), target);
+  } finally {
+    await rm(gobin, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds the three engine commands at HATCHET_ENGINE_TAG. Plain `go install mod@tag` is not
+ * used: it asks the proxy for the module's version list (to check deprecation), which some
+ * proxies refuse. Building inside the downloaded module also verifies every dependency
+ * against Hatchet's own go.sum. `-X main.Version` stamps the engine version; without it the
+ * SDK takes the engine for a legacy one.
+ */
+async function goBuildLite(target: string): Promise<void> {
+  logStep(
+    `building hatchet-lite ${HATCHET_ENGINE_TAG} with Go (first run only, a few minutes; cached in ${target})`,
+  );
+  const { stdout } = await run("go", ["mod", "download", "-json", `${ENGINE_MODULE}@${HATCHET_ENGINE_TAG}`], {
+    timeoutMs: 10 * 60_000,
+  });
+  const moduleDir = (JSON.parse(stdout) as { Dir?: string }).Dir;
+  if (!moduleDir) throw new Error(`go mod download gave no module directory:\n${stdout}`);
+  const staging = `${target}.build-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    await timed(`built hatchet-lite, hatchet-migrate and hatchet-admin ${HATCHET_ENGINE_TAG}`, () =>
+      run(
+        "go",
+        [
+          "build",
+          "-o",
+          `${staging}/`,
+          "-ldflags",
+          `-X main.Version=${HATCHET_ENGINE_TAG}`,
+          ...LITE_COMMANDS.map((cmd) => `./cmd/${cmd}`),
+        ],
+        { cwd: moduleDir, env: childEnv({ GOFLAGS: "-mod=mod" }), timeoutMs: 30 * 60_000 },
+      ),
+    );
+    if (!hasLiteBinaries(target)) {
+      await rm(target, { recursive: true, force: true });
+      await rename(staging, target);
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,144 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { childEnv } from "../env.js";
+import { getFreePort, preferPort } from "../free-port.js";
+import { logStep, timed } from "../log.js";
+import { run, spawnService, stopProcess } from "../process.js";
+import { HATCHET_ENGINE_TAG } from "./versions.js";
+
+export interface LiteEngine {
+  token: string;
+  grpcAddress: string;
+  apiUrl: string;
+  dashboardUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StartLiteOptions {
+  binDir: string;
+  /** URL of the engine's own database (timezone UTC, btree_gist available). */
+  databaseUrl: string;
+  /** Generated config and keys; persistent across restarts for `infra up`. */
+  stateDir: string;
+  grpcPort?: number | undefined;
+  dashboardPort?: number | undefined;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+/** Migrates, seeds and starts hatchet-lite, then mints a tenant token. */
+export async function startLite(options: StartLiteOptions): Promise<LiteEngine> {
+  const grpcPort = await preferPort(options.grpcPort);
+  const runtimePort = await preferPort(options.dashboardPort);
+  const [apiPort, healthPort, frontendPort] = await Promise.all([
+    getFreePort(),
+    getFreePort(),
+    getFreePort(),
+  ]);
+  const configDir = join(options.stateDir, "config");
+  const staticDir = join(options.stateDir, "static");
+  await mkdir(configDir, { recursive: true });
+  await mkdir(staticDir, { recursive: true });
+  // hatchet-lite serves a dashboard from this folder; the devstack build has none.
+  await writeFile(
+    join(staticDir, "index.html"),
+    "<!doctype html><title>Hatchet</title><p>Hatchet engine (devstack build, no dashboard bundled).</p>",
+  );
+  const bin = (name: string) => join(options.binDir, name);
+  const env = childEnv({
+    DATABASE_URL: withSslDisabled(options.databaseUrl),
+    SERVER_PORT: String(apiPort),
+    SERVER_URL: `http://127.0.0.1:${apiPort}`,
+    SERVER_GRPC_PORT: String(grpcPort),
+    SERVER_GRPC_BIND_ADDRESS: "127.0.0.1",
+    SERVER_GRPC_BROADCAST_ADDRESS: `127.0.0.1:${grpcPort}`,
+    SERVER_GRPC_INSECURE: "t",
+    SERVER_HEALTHCHECK_PORT: String(healthPort),
+    SERVER_AUTH_COOKIE_DOMAIN: "localhost",
+    SERVER_AUTH_COOKIE_INSECURE: "t",
+    SERVER_AUTH_SET_EMAIL_VERIFIED: "t",
+    SERVER_DEFAULT_ENGINE_VERSION: "V1",
+    SERVER_MSGQUEUE_KIND: "postgres",
+    SERVER_LOGGER_LEVEL: "warn",
+    DATABASE_LOGGER_LEVEL: "warn",
+    SERVER_ANALYTICS_POSTHOG_ENABLED: "f",
+    LITE_STATIC_ASSET_DIR: staticDir,
+    LITE_FRONTEND_PORT: String(frontendPort),
+    LITE_RUNTIME_PORT: String(runtimePort),
+  });
+  await timed("hatchet engine schema migrated", () =>
+    run(bin("hatchet-migrate"), [], { env, timeoutMs: 5 * 60_000 }),
+  );
+  await run(
+    bin("hatchet-admin"),
+    ["quickstart", "--skip", "certs", "--generated-config-dir", configDir, "--overwrite=false"],
+    { env, timeoutMs: 60_000 },
+  );
+  const child = spawnService(bin("hatchet-lite"), ["--config", configDir], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const capture = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8_000);
+  };
+  child.stdout?.on("data", capture);
+  child.stderr?.on("data", capture);
+  try {
+    await timed(`hatchet-lite ${HATCHET_ENGINE_TAG} ready, gRPC on 127.0.0.1:${grpcPort}`, () =>
+      waitUntilReady(`http://127.0.0.1:${healthPort}/ready`, child, () => output),
+    );
+    const { stdout } = await run(
+      bin("hatchet-admin"),
+      ["token", "create", "--config", configDir, "--name", `devstack-${Date.now()}`],
+      { env, timeoutMs: 60_000 },
+    );
+    const token = stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l.startsWith("eyJ"));
+    if (!token) throw new Error(`hatchet-admin token create printed no token:\n${stdout}`);
+    return {
+      token,
+      grpcAddress: `127.0.0.1:${grpcPort}`,
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      dashboardUrl: `http://127.0.0.1:${runtimePort}`,
+      stop: () => stopProcess(child, 15_000),
+    };
+  } catch (err) {
+    await stopProcess(child, 2_000);
+    throw err;
+  }
+}
+
+function withSslDisabled(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has("sslmode")) parsed.searchParams.set("sslmode", "disable");
+  return parsed.toString();
+}
+
+async function waitUntilReady(
+  url: string,
+  child: ReturnType<typeof spawnService>,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastNotice = Date.now();
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`hatchet-lite exited with ${child.exitCode ?? child.signalCode}:\n${output()}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - lastNotice > 15_000) {
+      lastNotice = Date.now();
+      logStep("still waiting for hatchet-lite to report ready…");
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`hatchet-lite was not ready within ${READY_TIMEOUT_MS / 1000}s:\n${output()}`);
+}

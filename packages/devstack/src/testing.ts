@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { identifier } from "./postgres.js";
+
+/** What the vitest global setup provides to every test file. */
+export interface ProvidedStack {
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  HATCHET_CLIENT_TOKEN: string;
+  HATCHET_CLIENT_HOST_PORT: string;
+  HATCHET_CLIENT_TLS_STRATEGY: "none" | "tls";
+  /** Isolates this run's Hatchet tasks and events from any other run on the engine. */
+  HATCHET_CLIENT_NAMESPACE: string;
+  /** A database with both migration tracks applied, cloned per test file. */
+  templateDatabase: string;
+  hatchetRoute: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: ProvidedStack;
+  }
+}
+
+/** The stack started once for this test run. */
+export function testStack(): ProvidedStack {
+  return inject("stack");
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+function urlFor(base: string, database: string): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * A database of its own for one test file: a clone of the migrated template
+ * (`migrated: true`, the default) or an empty one (for migration tests).
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const stack = testStack();
+  const name = identifier(`t_${randomBytes(6).toString("hex")}`);
+  const admin = postgres(urlFor(stack.DATABASE_URL, "postgres"), { max: 1, onnotice: () => {} });
+  try {
+    const template = options.migrated === false ? "template0" : identifier(stack.templateDatabase);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`create database "${name}" template "${template}"`);
+        break;
+      } catch (err) {
+        // 55006: the template is briefly in use by a concurrent clone; retry.
+        if ((err as { code?: string }).code !== "55006" || attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100 + attempt * 50));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: urlFor(stack.DATABASE_URL, name),
+    drop: async () => {
+      const sql = postgres(urlFor(stack.DATABASE_URL, "postgres"), { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await sql.end();
+      }
+    },
+  };
+}
