@@ -1,0 +1,23 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema/index.js";
+
+export type Database = ReturnType<typeof drizzle<typeof schema>>;
+
+export interface DbOptions {
+  max?: number;
+  applicationName?: string;
+}
+
+/** A pooled postgres.js connection and the Drizzle client over it. */
+export function createDb(url: string, options: DbOptions = {}) {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? "hogsend" },
+  });
+  const db = drizzle(sql, { schema });
+  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+export type DbHandle = ReturnType<typeof createDb>;
