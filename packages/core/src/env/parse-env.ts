@@ -14,7 +14,9 @@ export function parseEnv<S extends z.ZodType>(
 ): EnvResult<z.output<S>> {
   // Empty strings count as unset: `FOO=` in a .env file means "not configured".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = schema.safeParse(cleaned);
+  const result = schema.safeParse(cleaned, {
+    error: (issue) => (issue.input === undefined ? "is required" : undefined),
+  });
   if (result.success) return { ok: true, env: result.data };
   const issues = result.error.issues.map((issue) => ({
     key: issue.path.length > 0 ? issue.path.map(String).join(".") : "(env)",

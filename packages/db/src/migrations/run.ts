@@ -28,7 +28,7 @@ export class MigrationFailedError extends Error {
   constructor(
     readonly track: TrackName,
     readonly migration: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(`${track} migration ${migration} failed: ${(cause as Error)?.message ?? String(cause)}`);
     this.name = "MigrationFailedError";

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { hostPortFromHatchetToken } from "@hogsend/core";
 import postgres from "postgres";
 import { logStep } from "../log.js";
 import { ensureDatabase } from "../postgres.js";
@@ -42,7 +43,7 @@ export async function startHatchet(options: StartHatchetOptions): Promise<Hatche
     return {
       route: "external",
       token: options.token,
-      hostPort: options.hostPort ?? hostPortFromToken(options.token),
+      hostPort: options.hostPort ?? hostPortFromHatchetToken(options.token),
       stop: async () => {},
     };
   }
@@ -100,17 +101,4 @@ async function prepareEngineDatabase(serverUrl: string, name: string): Promise<s
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-/** Hatchet tokens carry the gRPC broadcast address as a claim. */
-function hostPortFromToken(token: string): string {
-  const payload = token.split(".")[1];
-  if (!payload) throw new Error("HATCHET_CLIENT_TOKEN is not a JWT");
-  const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as {
-    grpc_broadcast_address?: string;
-  };
-  if (!claims.grpc_broadcast_address) {
-    throw new Error("HATCHET_CLIENT_TOKEN has no gRPC address; set HATCHET_CLIENT_HOST_PORT");
-  }
-  return claims.grpc_broadcast_address;
 }

@@ -1,0 +1,7 @@
+import type { AppContent } from "@hogsend/engine";
+import clientJournal from "../../../migrations/meta/_journal.json" with { type: "json" };
+
+/** The operator's content, bundled with the build: what the engine serves and reports on. */
+export const content: AppContent = {
+  clientJournal,
+};

@@ -1,0 +1,82 @@
+import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
+import { hostPortFromHatchetToken } from "@hogsend/core";
+import { createDb, type DbHandle } from "@hogsend/db";
+import { Redis } from "ioredis";
+import type { Env } from "./env.js";
+import { createLogger, type Logger } from "./logger.js";
+
+/** Everything a handler, task or probe needs, built once per process. */
+export interface HogsendClient {
+  env: Env;
+  version: string;
+  startedAt: number;
+  logger: Logger;
+  db: DbHandle;
+  /** Undefined only in development without REDIS_URL (production requires it). */
+  redis: Redis | undefined;
+  hatchet: HatchetClient;
+  /** gRPC address of the engine, for the health probe. */
+  hatchetHostPort: string;
+  close(): Promise<void>;
+}
+
+export interface HogsendClientOptions {
+  version: string;
+  /** Name in logs and Postgres application_name: `api`, `worker`. */
+  role: string;
+  logger?: Logger;
+}
+
+/** The composition root: the db pool, Redis, the Hatchet client and the logger, once. */
+export function createHogsendClient(env: Env, options: HogsendClientOptions): HogsendClient {
+  const logger =
+    options.logger ??
+    createLogger({ level: env.LOG_LEVEL, json: env.NODE_ENV === "production" }, { role: options.role });
+  const db = createDb(env.DATABASE_URL, { applicationName: `hogsend-${options.role}` });
+  const redis = env.REDIS_URL
+    ? new Redis(env.REDIS_URL, {
+        // Fail fast instead of queueing while Redis is down: health reports it, callers decide.
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        lazyConnect: false,
+      })
+    : undefined;
+  if (redis) {
+    let lastError = "";
+    redis.on("error", (err: Error) => {
+      // ioredis emits on every reconnect attempt; log each distinct failure once.
+      if (err.message !== lastError) logger.warn("redis connection error", { error: err.message });
+      lastError = err.message;
+    });
+    redis.on("ready", () => {
+      lastError = "";
+    });
+  } else {
+    logger.warn("REDIS_URL is not set: running without Redis (development only)");
+  }
+  const hatchetHostPort = env.HATCHET_CLIENT_HOST_PORT ?? hostPortFromHatchetToken(env.HATCHET_CLIENT_TOKEN);
+  const hatchet = HatchetClient.init({
+    token: env.HATCHET_CLIENT_TOKEN,
+    host_port: hatchetHostPort,
+    tls_config: { tls_strategy: env.HATCHET_CLIENT_TLS_STRATEGY },
+    ...(env.HATCHET_CLIENT_NAMESPACE ? { namespace: env.HATCHET_CLIENT_NAMESPACE } : {}),
+    log_level: env.LOG_LEVEL === "debug" ? "DEBUG" : "WARN",
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    env,
+    version: options.version,
+    startedAt: Date.now(),
+    logger,
+    db,
+    redis,
+    hatchet,
+    hatchetHostPort,
+    close: () => {
+      closing ??= (async () => {
+        await Promise.allSettled([db.close(), redis?.quit()]);
+      })();
+      return closing;
+    },
+  };
+}

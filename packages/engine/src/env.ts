@@ -1,0 +1,191 @@
+import {
+  type EnvIssue,
+  type EnvResult,
+  formatEnvIssues,
+  hostPortFromHatchetToken,
+  parseEnv,
+} from "@hogsend/core";
+import { databaseEnvShape } from "@hogsend/db/env";
+import { z } from "zod";
+
+/** `"true"|"false"` strings, so an explicit "false" disables. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false"], { message: 'must be "true" or "false"' })
+    .default(fallback ? "true" : "false")
+    .transform((v) => v === "true");
+
+const url = (what: string) => z.url({ message: `must be a URL (${what})` });
+const optionalSecret = (what: string) => z.string().min(1).optional().describe(what);
+
+/**
+ * The env contract, grouped into sections for `.env.example`. Every run mode parses it once;
+ * `pnpm env:example` renders it. Only env.ts files read process.env.
+ */
+export const envSections = {
+  Runtime: {
+    NODE_ENV: z
+      .enum(["development", "test", "production"])
+      .default("development")
+      .describe("Run mode of Node and Hogsend"),
+    PORT: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .min(1)
+      .max(65535)
+      .default(3002)
+      .describe("HTTP port of the api run mode"),
+    LOG_LEVEL: z
+      .enum(["debug", "info", "warn", "error"])
+      .default("info")
+      .describe("Minimum level of log lines"),
+    API_PUBLIC_URL: url("public base URL of the api")
+      .optional()
+      .describe("Public base URL of the api, used in links in emails (default http://localhost:PORT)"),
+    HEALTH_PROBE_TIMEOUT_MS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(1_000)
+      .describe("Deadline for each dependency probe of /v1/health"),
+  },
+  Database: databaseEnvShape,
+  Redis: {
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional()
+      .describe("Redis for sessions, rate limits, caches and the worker heartbeat. Required in production"),
+  },
+  Auth: {
+    BETTER_AUTH_SECRET: z
+      .string({ message: "is required (generate one with `pnpm gen:secret`)" })
+      .min(1)
+      .describe("Signs sessions and unsubscribe tokens; 32+ random characters (`pnpm gen:secret`)"),
+    BETTER_AUTH_URL: url("base URL of the auth routes")
+      .optional()
+      .describe("Base URL Better Auth is served from"),
+    STUDIO_ADMIN_EMAIL: z
+      .email({ message: "must be an email address" })
+      .optional()
+      .describe("First Studio admin, minted on boot into an empty user table"),
+    STUDIO_ADMIN_PASSWORD: z
+      .string()
+      .min(8, "must be at least 8 characters")
+      .optional()
+      .describe("Password for STUDIO_ADMIN_EMAIL (generated and printed once when unset)"),
+    ADMIN_API_KEY: z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .optional()
+      .describe("A full-admin API key for automation; compared in constant time"),
+  },
+  Hatchet: {
+    HATCHET_CLIENT_TOKEN: z
+      .string({ message: "is required (`pnpm infra up` prints one for local dev)" })
+      .min(1)
+      .describe("API token of the Hatchet tenant"),
+    HATCHET_CLIENT_HOST_PORT: z
+      .string()
+      .regex(/^[^:\s]+:\d+$/, "must be host:port")
+      .optional()
+      .describe("gRPC address of the engine (default: the address inside the token)"),
+    HATCHET_CLIENT_TLS_STRATEGY: z
+      .enum(["tls", "mtls", "none"])
+      .default("tls")
+      .describe("gRPC TLS; `none` for hatchet-lite and devstack"),
+    HATCHET_CLIENT_NAMESPACE: z
+      .string()
+      .optional()
+      .describe("Prefix for task and event names: isolates tenants on a shared engine"),
+    ENABLED_JOURNEYS: z
+      .string()
+      .default("*")
+      .describe("Journeys the worker registers: `*` or comma-separated ids"),
+  },
+  Email: {
+    EMAIL_PROVIDER: z
+      .enum(["resend", "postmark", "outbox"], { message: "must be one of resend, postmark, outbox" })
+      .default("resend")
+      .describe("Email provider id"),
+    RESEND_API_KEY: optionalSecret("Resend API key"),
+    RESEND_FROM_EMAIL: z.string().optional().describe('Default sender, e.g. "Acme <hello@acme.com>"'),
+    RESEND_WEBHOOK_SECRET: optionalSecret("Svix signing secret of the Resend webhook (whsec_…)"),
+    POSTMARK_SERVER_TOKEN: optionalSecret("Postmark server token"),
+    POSTMARK_WEBHOOK_USER: optionalSecret("HTTP Basic user embedded in the Postmark webhook URL"),
+    POSTMARK_WEBHOOK_PASS: optionalSecret("HTTP Basic password embedded in the Postmark webhook URL"),
+  },
+  PostHog: {
+    POSTHOG_API_KEY: optionalSecret("Project API key for capturing email and journey events"),
+    POSTHOG_HOST: url("PostHog host").default("https://us.i.posthog.com").describe("PostHog host"),
+    POSTHOG_WEBHOOK_SECRET: optionalSecret("Shared secret PostHog sends in x-posthog-webhook-secret"),
+  },
+  Operations: {
+    SKIP_SCHEMA_CHECK: flag(false).describe(
+      "Let the api boot with the engine schema behind (logs a warning)",
+    ),
+  },
+};
+
+export const envShape = Object.assign({}, ...Object.values(envSections)) as UnionToShape<
+  (typeof envSections)[keyof typeof envSections]
+>;
+
+type UnionToShape<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;
+
+const PLACEHOLDER = /change[-_ ]?me|placeholder|your[-_ ]?secret|^secret$|^x+$|example/i;
+
+export const envSchema = z.object(envShape);
+
+/**
+ * Rules across variables, checked on the raw values next to the schema (not as a refinement)
+ * so they are reported together with every other invalid key.
+ */
+function crossFieldIssues(source: Record<string, string | undefined>): EnvIssue[] {
+  const issues: EnvIssue[] = [];
+  if (source.HATCHET_CLIENT_TOKEN && !source.HATCHET_CLIENT_HOST_PORT) {
+    try {
+      hostPortFromHatchetToken(source.HATCHET_CLIENT_TOKEN);
+    } catch {
+      issues.push({
+        key: "HATCHET_CLIENT_TOKEN",
+        reason:
+          "carries no engine address (not a Hatchet token?); set HATCHET_CLIENT_HOST_PORT or use a token from the engine",
+      });
+    }
+  }
+  if (source.NODE_ENV !== "production") return issues;
+  if (!source.REDIS_URL) issues.push({ key: "REDIS_URL", reason: "is required in production" });
+  const secret = source.BETTER_AUTH_SECRET;
+  if (secret && secret.length < 32) {
+    issues.push({
+      key: "BETTER_AUTH_SECRET",
+      reason: "must be at least 32 characters in production (`pnpm gen:secret`)",
+    });
+  } else if (secret && PLACEHOLDER.test(secret)) {
+    issues.push({
+      key: "BETTER_AUTH_SECRET",
+      reason: "looks like a placeholder; generate a real one with `pnpm gen:secret`",
+    });
+  }
+  return issues;
+}
+
+export type Env = z.output<typeof envSchema>;
+
+/** Parses without side effects (tests, tooling). */
+export function readEnv(source: Record<string, string | undefined> = process.env): EnvResult<Env> {
+  const base = parseEnv(envSchema, source);
+  const baseIssues = base.ok ? [] : base.issues;
+  const extra = crossFieldIssues(source).filter((e) => !baseIssues.some((i) => i.key === e.key));
+  if (base.ok && extra.length === 0) return base;
+  return { ok: false, issues: [...baseIssues, ...extra] };
+}
+
+/** Parses the process env once at start; prints every invalid key and exits 1 on failure. */
+export function loadEnv(mode: string, source: Record<string, string | undefined> = process.env): Env {
+  const result = readEnv(source);
+  if (result.ok) return result.env;
+  console.error(formatEnvIssues(result.issues, mode));
+  process.exit(1);
+}

@@ -1,0 +1,53 @@
+import { connect } from "node:net";
+
+export interface ComponentHealth {
+  status: "up" | "down" | "disabled";
+  latencyMs: number | null;
+  error?: string;
+}
+
+/** Resolves with the value, or rejects once `ms` pass: a slow dependency never hangs /v1/health. */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms}ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Times one probe under a deadline and turns its outcome into a component status. */
+export async function timeProbe(
+  what: string,
+  deadlineMs: number,
+  probe: () => Promise<unknown>,
+): Promise<ComponentHealth> {
+  const started = performance.now();
+  try {
+    await withDeadline(probe(), deadlineMs, what);
+    return { status: "up", latencyMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    return {
+      status: "down",
+      latencyMs: Math.round(performance.now() - started),
+      error: (err as Error).message,
+    };
+  }
+}
+
+/** The engine's gRPC port accepts connections: what ingestion needs to push events. */
+export function tcpReachable(hostPort: string): Promise<void> {
+  const index = hostPort.lastIndexOf(":");
+  const host = hostPort.slice(0, index);
+  const port = Number(hostPort.slice(index + 1));
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once("error", (err) => {
+      socket.destroy();
+      reject(err);
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { AppError, ERROR_STATUS, type ErrorCode } from "@hogsend/core";
+import { z } from "@hono/zod-openapi";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "../logger.js";
+import type { AppEnv } from "./types.js";
+
+/** The one error body every route answers with. */
+export const ErrorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "VALIDATION_FAILED" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown) {
+  return {
+    error: {
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+      requestId: c.get("requestId") ?? "unknown",
+    },
+  };
+}
+
+export function errorResponse(c: Context<AppEnv>, code: ErrorCode, message: string, details?: unknown) {
+  return c.json(errorBody(c, code, message, details), ERROR_STATUS[code] as ContentfulStatusCode);
+}
+
+/** zod issues → a 400 that names every failing field. */
+export function validationFailed(c: Context<AppEnv>, error: z.ZodError, target: string) {
+  const fields = error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join(".") : target,
+    message: issue.message,
+  }));
+  const names = [...new Set(fields.map((f) => f.field))].join(", ");
+  return errorResponse(c, "VALIDATION_FAILED", `Invalid ${target}: ${names}`, { fields });
+}
+
+/** The single place errors become HTTP: AppErrors by code, anything else a logged 500. */
+export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
+  return (err, c) => {
+    if (err instanceof AppError) return errorResponse(c, err.code, err.message, err.details);
+    if (err instanceof HTTPException) {
+      const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === err.status)?.[0] ??
+        "INTERNAL") as ErrorCode;
+      return errorResponse(c, code, err.message || code);
+    }
+    logger.error("unhandled error", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    return errorResponse(c, "INTERNAL", "Internal server error");
+  };
+}
+
+export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
+  errorResponse(c, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`);

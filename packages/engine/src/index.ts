@@ -1,0 +1,7 @@
+export { checkBootSchema } from "./boot-guard.js";
+export { createHogsendClient, type HogsendClient, type HogsendClientOptions } from "./client.js";
+export { type Env, loadEnv, readEnv } from "./env.js";
+export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
+export { type AppContent, createApp } from "./http/app.js";
+export { type ServeOptions, serveApp } from "./http/serve.js";
+export { createLogger, type Logger } from "./logger.js";

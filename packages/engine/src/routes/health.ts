@@ -1,0 +1,58 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { HogsendClient } from "../client.js";
+import { checkHealth, type HealthContent } from "../health/health.js";
+import type { AppEnv } from "../http/types.js";
+
+const ComponentSchema = z.object({
+  status: z.enum(["up", "down", "disabled"]),
+  latencyMs: z.number().nullable(),
+  error: z.string().optional(),
+});
+
+const TrackSchema = z
+  .object({
+    applied: z.number().int(),
+    required: z.number().int(),
+    inSync: z.boolean(),
+    pending: z.array(z.string()),
+  })
+  .nullable();
+
+const HealthSchema = z
+  .object({
+    status: z.enum(["healthy", "degraded", "migration_pending"]),
+    uptime: z.number().int().openapi({ description: "Seconds since the process started" }),
+    version: z.string(),
+    components: z.object({ database: ComponentSchema, redis: ComponentSchema, hatchet: ComponentSchema }),
+    schema: z.object({ engine: TrackSchema, client: TrackSchema }),
+  })
+  .openapi("Health");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/health",
+  tags: ["Operations"],
+  summary: "Liveness, readiness and schema status",
+  description:
+    "`healthy` when Postgres and Redis answer; `degraded` when one does not (200, so liveness holds); " +
+    "`migration_pending` (503) when either migration track is behind, so readiness probes hold traffic.",
+  responses: {
+    200: { description: "Healthy or degraded", content: { "application/json": { schema: HealthSchema } } },
+    503: {
+      description: "A migration track is behind",
+      content: { "application/json": { schema: HealthSchema } },
+    },
+  },
+});
+
+export function registerHealthRoutes(
+  app: OpenAPIHono<AppEnv>,
+  client: HogsendClient,
+  content: HealthContent,
+) {
+  app.openapi(route, async (c) => {
+    const report = await checkHealth(client, content);
+    c.header("Cache-Control", "no-store");
+    return report.status === "migration_pending" ? c.json(report, 503) : c.json(report, 200);
+  });
+}
