@@ -74,9 +74,25 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     hatchetHostPort,
     close: () => {
       closing ??= (async () => {
-        await Promise.allSettled([db.close(), redis?.quit()]);
+        await Promise.allSettled([db.close(), redis ? closeRedis(redis) : undefined]);
       })();
       return closing;
     },
   };
+}
+
+/** QUIT waits for the server's reply; a hung server must not hang shutdown. */
+async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status !== "ready") {
+    redis.disconnect();
+    return;
+  }
+  const timer = setTimeout(() => redis.disconnect(), 2_000);
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,7 +7,7 @@ import {
   type TrackStatus,
 } from "@hogsend/db/migrations";
 import type { HogsendClient } from "../client.js";
-import { type ComponentHealth, tcpReachable, timeProbe, withDeadline } from "./probes.js";
+import { type ComponentHealth, pingRedis, tcpReachable, timeProbe, withDeadline } from "./probes.js";
 
 export type HealthStatus = "healthy" | "degraded" | "migration_pending";
 
@@ -41,7 +41,7 @@ export async function checkHealth(client: HogsendClient, content: HealthContent)
   const [database, redisHealth, hatchet, [engine, clientTrack]] = await Promise.all([
     timeProbe("postgres", deadline, () => sql`select 1`),
     redis
-      ? timeProbe("redis", deadline, () => redis.ping())
+      ? timeProbe("redis", deadline, () => pingRedis(redis))
       : Promise.resolve<ComponentHealth>({ status: "disabled", latencyMs: null }),
     timeProbe("hatchet", deadline, () => tcpReachable(client.hatchetHostPort)),
     schemaProbe,

@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import type { Redis } from "ioredis";
 
 export interface ComponentHealth {
   status: "up" | "down" | "disabled";
@@ -50,4 +51,23 @@ export function tcpReachable(hostPort: string): Promise<void> {
       reject(err);
     });
   });
+}
+
+/** PING once the connection is ready (it may still be connecting at the first request). */
+export async function pingRedis(redis: Redis): Promise<void> {
+  if (redis.status !== "ready") {
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        redis.off("error", onError);
+        resolve();
+      };
+      const onError = (err: Error) => {
+        redis.off("ready", onReady);
+        reject(err);
+      };
+      redis.once("ready", onReady);
+      redis.once("error", onError);
+    });
+  }
+  await redis.ping();
 }

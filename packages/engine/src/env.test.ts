@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { envShape, readEnv } from "./env.js";
+import { renderEnvExample } from "./env-example.js";
+
+// A structurally valid Hatchet token: the engine address travels as a JWT claim.
+const token = `h.${Buffer.from(JSON.stringify({ grpc_broadcast_address: "127.0.0.1:7077" })).toString("base64url")}.s`;
+const minimal = {
+  DATABASE_URL: "postgres://u:p@localhost:5434/db",
+  BETTER_AUTH_SECRET: "dev",
+  HATCHET_CLIENT_TOKEN: token,
+};
+
+function issueKeys(source: Record<string, string | undefined>) {
+  const result = readEnv(source);
+  return result.ok ? [] : result.issues.map((i) => i.key);
+}
+
+describe("env contract", () => {
+  it("lists every missing required key at once", () => {
+    expect(issueKeys({})).toEqual(["DATABASE_URL", "BETTER_AUTH_SECRET", "HATCHET_CLIENT_TOKEN"]);
+  });
+
+  it("applies the documented defaults", () => {
+    const result = readEnv(minimal);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.env).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3002,
+      HATCHET_CLIENT_TLS_STRATEGY: "tls",
+      EMAIL_PROVIDER: "resend",
+      ENABLED_JOURNEYS: "*",
+      SKIP_SCHEMA_CHECK: false,
+    });
+  });
+
+  it('treats boolean flags as "true"/"false" strings, so "false" disables', () => {
+    const on = readEnv({ ...minimal, SKIP_SCHEMA_CHECK: "true" });
+    const off = readEnv({ ...minimal, SKIP_SCHEMA_CHECK: "false" });
+    expect(on.ok && on.env.SKIP_SCHEMA_CHECK).toBe(true);
+    expect(off.ok && off.env.SKIP_SCHEMA_CHECK).toBe(false);
+    expect(issueKeys({ ...minimal, SKIP_SCHEMA_CHECK: "yes" })).toEqual(["SKIP_SCHEMA_CHECK"]);
+  });
+
+  it("names each malformed value with its reason", () => {
+    const result = readEnv({
+      ...minimal,
+      DATABASE_URL: "mysql://x",
+      PORT: "http",
+      EMAIL_PROVIDER: "sendgrid",
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toEqual([
+      { key: "PORT", reason: "must be a number" },
+      { key: "DATABASE_URL", reason: "must be a postgres:// or postgresql:// URL" },
+      { key: "EMAIL_PROVIDER", reason: "must be one of resend, postmark, outbox" },
+    ]);
+  });
+
+  it("in production requires REDIS_URL and refuses short or placeholder secrets, with the other errors", () => {
+    expect(issueKeys({ ...minimal, NODE_ENV: "production", PORT: "x" })).toEqual([
+      "PORT",
+      "REDIS_URL",
+      "BETTER_AUTH_SECRET",
+    ]);
+    const placeholder = readEnv({
+      ...minimal,
+      NODE_ENV: "production",
+      REDIS_URL: "redis://redis:6379",
+      BETTER_AUTH_SECRET: "change-me-change-me-change-me-change-me",
+    });
+    expect(placeholder.ok).toBe(false);
+    if (!placeholder.ok) expect(placeholder.issues[0]?.reason).toMatch(/placeholder/);
+    const good = readEnv({
+      ...minimal,
+      NODE_ENV: "production",
+      REDIS_URL: "redis://redis:6379",
+      BETTER_AUTH_SECRET: "q3J9yX2vL8mN4pR7tW1zB6cF0hK5sD2gA9eU3iO7",
+    });
+    expect(good.ok).toBe(true);
+  });
+
+  it("refuses a token that carries no engine address unless HATCHET_CLIENT_HOST_PORT is set", () => {
+    expect(issueKeys({ ...minimal, HATCHET_CLIENT_TOKEN: "not-a-jwt" })).toEqual(["HATCHET_CLIENT_TOKEN"]);
+    expect(
+      issueKeys({ ...minimal, HATCHET_CLIENT_TOKEN: "not-a-jwt", HATCHET_CLIENT_HOST_PORT: "hatchet:7077" }),
+    ).toEqual([]);
+  });
+
+  it(".env.example matches the schema (run `pnpm env:example` after changing env.ts)", () => {
+    const onDisk = readFileSync(join(import.meta.dirname, "../../../.env.example"), "utf8");
+    expect(onDisk).toBe(renderEnvExample());
+  });
+
+  it(".env.example tags every variable", () => {
+    const text = renderEnvExample();
+    const keys = text.match(/^#? ?[A-Z][A-Z0-9_]+=/gm) ?? [];
+    const tags = text.match(/^# \[(required|optional|default: [^\]]*)\]/gm) ?? [];
+    expect(keys.length).toBe(Object.keys(envShape).length);
+    expect(tags.length).toBe(keys.length);
+    expect(text).toContain("# [required] Postgres connection URL");
+    expect(text).toContain("# [default: tls]");
+  });
+});
