@@ -109,10 +109,14 @@ async function detach(): Promise<number> {
   }
   await mkdir(stateDir, { recursive: true });
   const log = openSync(logPath, "a");
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "up", "--child"], {
-    detached: true,
-    stdio: ["ignore", log, log],
-  });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), "up", "--child"],
+    {
+      detached: true,
+      stdio: ["ignore", log, log],
+    },
+  );
   child.unref();
   logStep(`starting background infra (pid ${child.pid}); log: ${logPath}`);
   const deadline = Date.now() + 15 * 60_000;
