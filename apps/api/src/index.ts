@@ -2,7 +2,15 @@
  * The api run mode: env → client → boot guard → createApp → serve on PORT.
  * `node apps/api/dist/index.js` in the image, `pnpm --filter @hogsend/api dev` from source.
  */
-import { checkBootSchema, createApp, createHogsendClient, loadEnv, serveApp } from "@hogsend/engine";
+import {
+  checkBootSchema,
+  createApp,
+  createHogsendClient,
+  ensureBootstrapApiKey,
+  ensureFirstAdmin,
+  loadEnv,
+  serveApp,
+} from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
 import { content } from "./content.js";
 
@@ -24,6 +32,17 @@ try {
   );
   await client.close();
   process.exit(1);
+}
+
+// First-boot credentials: both idempotent and safe when replicas boot at once. A failure here
+// (say, SKIP_SCHEMA_CHECK with tables missing) is logged, not fatal: the api still serves health.
+try {
+  await ensureFirstAdmin(client, { email: env.STUDIO_ADMIN_EMAIL, password: env.STUDIO_ADMIN_PASSWORD });
+  if (env.HOGSEND_BOOTSTRAP_API_KEY) await ensureBootstrapApiKey(client);
+} catch (err) {
+  logger.error("could not mint first-boot credentials; run the migrate mode, then restart", {
+    error: (err as Error).message,
+  });
 }
 
 const server = await serveApp(createApp(client, content), { port: env.PORT, logger });

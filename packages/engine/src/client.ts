@@ -2,8 +2,15 @@ import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
 import { hostPortFromHatchetToken } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
 import { Redis } from "ioredis";
+import { type Auth, createAuth } from "./auth/better-auth.js";
+import { createRedisSecondaryStorage } from "./auth/secondary-storage.js";
 import type { Env } from "./env.js";
 import { createLogger, type Logger } from "./logger.js";
+import {
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+} from "./rate-limit/sliding-window.js";
 
 /** Everything a handler, task or probe needs, built once per process. */
 export interface HogsendClient {
@@ -17,6 +24,11 @@ export interface HogsendClient {
   hatchet: HatchetClient;
   /** gRPC address of the engine, for the health probe. */
   hatchetHostPort: string;
+  auth: Auth;
+  /** Redis-backed in production, so limits hold across replicas; in-process otherwise. */
+  rateLimiter: RateLimiter;
+  /** Public base URL of the api. */
+  publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -62,6 +74,23 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     ...(env.HATCHET_CLIENT_NAMESPACE ? { namespace: env.HATCHET_CLIENT_NAMESPACE } : {}),
     log_level: env.LOG_LEVEL === "debug" ? "DEBUG" : "WARN",
   });
+  const publicUrl = (env.API_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+  const authUrl = env.BETTER_AUTH_URL ?? publicUrl;
+  const auth = createAuth({
+    db: db.db,
+    secret: env.BETTER_AUTH_SECRET,
+    baseURL: authUrl,
+    trustedOrigins: [
+      new URL(authUrl).origin,
+      ...(env.BETTER_AUTH_TRUSTED_ORIGINS ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ],
+    ...(redis ? { secondaryStorage: createRedisSecondaryStorage(redis) } : {}),
+    secureCookies: authUrl.startsWith("https://"),
+  });
+  const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
   let closing: Promise<void> | undefined;
   return {
     env,
@@ -72,6 +101,9 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     redis,
     hatchet,
     hatchetHostPort,
+    auth,
+    rateLimiter,
+    publicUrl,
     close: () => {
       closing ??= (async () => {
         await Promise.allSettled([db.close(), redis ? closeRedis(redis) : undefined]);

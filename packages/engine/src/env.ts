@@ -64,7 +64,11 @@ export const envSections = {
       .describe("Signs sessions and unsubscribe tokens; 32+ random characters (`pnpm gen:secret`)"),
     BETTER_AUTH_URL: url("base URL of the auth routes")
       .optional()
-      .describe("Base URL Better Auth is served from"),
+      .describe("Public base URL Better Auth is served from (default API_PUBLIC_URL)"),
+    BETTER_AUTH_TRUSTED_ORIGINS: z
+      .string()
+      .optional()
+      .describe("Comma-separated origins allowed to call the auth routes from a browser (the Studio's)"),
     STUDIO_ADMIN_EMAIL: z
       .email({ message: "must be an email address" })
       .optional()
@@ -124,6 +128,15 @@ export const envSections = {
     SKIP_SCHEMA_CHECK: flag(false).describe(
       "Let the api boot with the engine schema behind (logs a warning)",
     ),
+    HOGSEND_BOOTSTRAP_API_KEY: flag(true).describe(
+      "On boot with no API keys at all, mint one ingest key and print it once",
+    ),
+    ADMIN_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(100)
+      .describe("Requests a minute per API key, user or IP on admin routes"),
   },
 };
 

@@ -1,3 +1,12 @@
+export {
+  createStudioAdmin,
+  generatePassword,
+  listStudioAdmins,
+  resetStudioAdminPassword,
+} from "./auth/admin-users.js";
+export { createApiKey, generateApiKeySecret, hashApiKey, verifyApiKey } from "./auth/api-keys.js";
+export { type Auth, createAuth } from "./auth/better-auth.js";
+export { ensureBootstrapApiKey, ensureFirstAdmin } from "./auth/bootstrap.js";
 export { checkBootSchema } from "./boot-guard.js";
 export { createHogsendClient, type HogsendClient, type HogsendClientOptions } from "./client.js";
 export { type Env, loadEnv, readEnv } from "./env.js";

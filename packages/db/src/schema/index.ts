@@ -1,2 +1,5 @@
+export * from "./api-keys.js";
+export * from "./audit.js";
+export * from "./auth.js";
 export * from "./contacts.js";
 export * from "./events.js";

@@ -1,8 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
 import { requestId } from "hono/request-id";
 import type { HogsendClient } from "../client.js";
 import type { HealthContent } from "../health/health.js";
+import { registerApiKeyRoutes } from "../routes/admin/api-keys.js";
+import { registerAuditLogRoutes } from "../routes/admin/audit-logs.js";
+import { registerAuthRoutes } from "../routes/auth.js";
 import { registerHealthRoutes } from "../routes/health.js";
+import { rateLimit } from "./access.js";
+import { authenticate } from "./authenticate.js";
 import { createErrorHandler, notFoundHandler, validationFailed } from "./errors.js";
 import type { AppEnv } from "./types.js";
 
@@ -21,13 +27,35 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
   app.onError(createErrorHandler(client.logger));
   app.notFound(notFoundHandler);
 
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An `hsk_` API key, or ADMIN_API_KEY",
+  });
+
   registerHealthRoutes(app, client, content);
+  registerAuthRoutes(app, client);
+
+  // Admin: who is calling, then a per-caller sliding window, then each route's scope check.
+  app.use("/v1/admin/*", authenticate(client));
+  app.use(
+    "/v1/admin/*",
+    rateLimit(client.rateLimiter, {
+      bucket: "admin",
+      limit: client.env.ADMIN_RATE_LIMIT_PER_MINUTE,
+      windowMs: 60_000,
+    }),
+  );
+  registerApiKeyRoutes(app, client);
+  registerAuditLogRoutes(app, client);
 
   if (client.env.NODE_ENV !== "production") {
     app.doc31("/openapi.json", {
       openapi: "3.1.0",
       info: { title: "Hogsend API", version: client.version },
+      security: [{ bearer: [] }],
     });
+    app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Hogsend API reference" }));
   }
   return app;
 }

@@ -64,3 +64,30 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
 
 export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
   errorResponse(c, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}`);
+
+const ERROR_DESCRIPTIONS = {
+  400: "Invalid request: the failing fields are named in details.fields",
+  401: "Missing, invalid, revoked or expired credentials",
+  403: "Credentials valid, but their scope is too small",
+  404: "Not found",
+  413: "Body too large",
+  429: "Rate limited: see Retry-After",
+} as const;
+
+/** OpenAPI declarations of the error envelope for the given statuses. */
+export function errorResponses<S extends keyof typeof ERROR_DESCRIPTIONS>(...statuses: S[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      {
+        description: ERROR_DESCRIPTIONS[s],
+        content: { "application/json": { schema: ErrorEnvelopeSchema } },
+      },
+    ]),
+  ) as unknown as {
+    [K in S]: {
+      description: string;
+      content: { "application/json": { schema: typeof ErrorEnvelopeSchema } };
+    };
+  };
+}
