@@ -47,10 +47,10 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
   const db = createDb(env.DATABASE_URL, { applicationName: `hogsend-${options.role}` });
   const redis = env.REDIS_URL
     ? new Redis(env.REDIS_URL, {
-        // Fail fast instead of queueing while Redis is down: health reports it, callers decide.
+        // Commands issued while (re)connecting wait for one attempt, then fail instead of
+        // queueing indefinitely: health reports Redis down, callers decide what to do.
         maxRetriesPerRequest: 1,
-        enableOfflineQueue: false,
-        lazyConnect: false,
+        connectTimeout: 2_000,
       })
     : undefined;
   if (redis) {

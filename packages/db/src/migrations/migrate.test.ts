@@ -61,7 +61,15 @@ describe("migrate run mode", () => {
     const tables = await sql<{ table_name: string }[]>`
       select table_name from information_schema.tables where table_schema = 'public' order by 1`;
     const names = tables.map((t) => t.table_name);
-    for (const table of ["contacts", "user_events", "api_keys", "audit_logs", "user", "session", "app_settings"]) {
+    for (const table of [
+      "contacts",
+      "user_events",
+      "api_keys",
+      "audit_logs",
+      "user",
+      "session",
+      "app_settings",
+    ]) {
       expect(names).toContain(table);
     }
     expect(await ledgerRows(sql, ENGINE_LEDGER)).toHaveLength(bundledEngineJournal.entries.length);

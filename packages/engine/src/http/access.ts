@@ -1,6 +1,7 @@
 import { AppError } from "@hogsend/core";
 import type { MiddlewareHandler } from "hono";
 import { type Access, principalAllows, principalKey, requiredScopes } from "../auth/principal.js";
+import type { Logger } from "../logger.js";
 import type { RateLimiter } from "../rate-limit/sliding-window.js";
 import { clientIp } from "./client-ip.js";
 import type { AppEnv } from "./types.js";
@@ -36,12 +37,21 @@ export function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
  */
 export function rateLimit(
   limiter: RateLimiter,
+  logger: Logger,
   options: { bucket: string; limit: number; windowMs: number },
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.get("principal");
     const who = principal ? principalKey(principal) : `ip:${clientIp(c)}`;
-    const result = await limiter.hit(`${options.bucket}:${who}`, options.limit, options.windowMs);
+    let result: Awaited<ReturnType<RateLimiter["hit"]>>;
+    try {
+      result = await limiter.hit(`${options.bucket}:${who}`, options.limit, options.windowMs);
+    } catch (err) {
+      // Redis down: serve unlimited rather than fail every admin call; health shows the outage.
+      logger.warn("rate limiter unavailable; request not counted", { error: (err as Error).message });
+      await next();
+      return;
+    }
     c.header("X-RateLimit-Limit", String(result.limit));
     c.header("X-RateLimit-Remaining", String(result.remaining));
     if (!result.allowed) {

@@ -40,7 +40,7 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
   app.use("/v1/admin/*", authenticate(client));
   app.use(
     "/v1/admin/*",
-    rateLimit(client.rateLimiter, {
+    rateLimit(client.rateLimiter, client.logger, {
       bucket: "admin",
       limit: client.env.ADMIN_RATE_LIMIT_PER_MINUTE,
       windowMs: 60_000,
