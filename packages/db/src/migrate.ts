@@ -11,7 +11,7 @@ const log = (line: string) => console.log(`[migrate] ${line}`);
 async function main(): Promise<number> {
   const parsed = readDatabaseEnv();
   if (!parsed.ok) {
-    console.error(formatEnvIssues(parsed.issues, "migrate"));
+    console.error(formatEnvIssues(parsed.issues, "the migrate run mode"));
     return 1;
   }
   const { env } = parsed;

@@ -10,7 +10,7 @@ import { clientTrack, engineTrack, stampTrack } from "./migrations/index.js";
 const { values } = parseArgs({ options: { track: { type: "string", default: "engine" } } });
 const parsed = readDatabaseEnv();
 if (!parsed.ok) {
-  console.error(formatEnvIssues(parsed.issues, "stamp"));
+  console.error(formatEnvIssues(parsed.issues, "db:stamp"));
   process.exit(1);
 }
 if (values.track !== "engine" && values.track !== "client") {

@@ -199,6 +199,6 @@ export function readEnv(source: Record<string, string | undefined> = process.env
 export function loadEnv(mode: string, source: Record<string, string | undefined> = process.env): Env {
   const result = readEnv(source);
   if (result.ok) return result.env;
-  console.error(formatEnvIssues(result.issues, mode));
+  console.error(formatEnvIssues(result.issues, `the ${mode} run mode`));
   process.exit(1);
 }

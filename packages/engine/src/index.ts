@@ -7,6 +7,7 @@ export {
 export { createApiKey, generateApiKeySecret, hashApiKey, verifyApiKey } from "./auth/api-keys.js";
 export { type Auth, createAuth } from "./auth/better-auth.js";
 export { ensureBootstrapApiKey, ensureFirstAdmin } from "./auth/bootstrap.js";
+export { createRedisSecondaryStorage } from "./auth/secondary-storage.js";
 export { checkBootSchema } from "./boot-guard.js";
 export { createHogsendClient, type HogsendClient, type HogsendClientOptions } from "./client.js";
 export { type Env, loadEnv, readEnv } from "./env.js";

@@ -26,11 +26,11 @@ export function parseEnv<S extends z.ZodType>(
 }
 
 /** The message printed before exiting: one line per invalid key, then what to do. */
-export function formatEnvIssues(issues: EnvIssue[], mode: string): string {
+export function formatEnvIssues(issues: EnvIssue[], target: string): string {
   const width = Math.max(...issues.map((i) => i.key.length));
   const lines = issues.map((i) => `  ${i.key.padEnd(width)}  ${i.reason}`);
   return [
-    `Invalid environment for the ${mode} run mode (${issues.length} problem${issues.length === 1 ? "" : "s"}):`,
+    `Invalid environment for ${target} (${issues.length} problem${issues.length === 1 ? "" : "s"}):`,
     ...lines,
     "See .env.example for every variable, its default and whether it is required.",
   ].join("\n");

@@ -1,0 +1,37 @@
+/**
+ * `hogsend`: the operator's command line. Runs against the database directly, so it works
+ * before the api is up (the first admin) and when it is down.
+ */
+import { studioAdmin } from "./commands/studio-admin.js";
+import { CliError, EXIT } from "./exit-codes.js";
+
+const HELP = `Usage: hogsend <command> [options]
+
+Commands:
+  studio admin create|reset|list   manage Studio admins
+
+Run \`hogsend <command> --help\` for a command's options.`;
+
+export async function main(argv: string[], out = (line: string) => console.log(line)): Promise<number> {
+  const [group, sub, ...rest] = argv;
+  if (!group || group === "--help" || group === "-h") {
+    out(HELP);
+    return group ? EXIT.OK : EXIT.USAGE;
+  }
+  if (group === "studio" && (sub === "admin" || sub === undefined || sub === "--help")) {
+    return studioAdmin(sub === "admin" ? rest : ["--help"], out);
+  }
+  throw new CliError(`unknown command: ${argv.join(" ")}\n\n${HELP}`, EXIT.USAGE);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof CliError) {
+      console.error(err.message);
+      process.exit(err.exitCode);
+    }
+    console.error(`hogsend: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(EXIT.FAILURE);
+  },
+);
