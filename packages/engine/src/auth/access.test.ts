@@ -118,7 +118,17 @@ describe("Studio sign-in", () => {
     const ip = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const res = await signIn(i % 2 === 0 ? a.app : b.app, `nobody-${i}@example.com`, "wrong-password", ip);
+      // Instance A sees the client in x-real-ip, B behind two proxies in x-forwarded-for.
+      const res =
+        i % 2 === 0
+          ? await signIn(a.app, `nobody-${i}@example.com`, "wrong-password", ip)
+          : await b.app.request(
+              "/api/auth/sign-in/email",
+              json(
+                { email: `nobody-${i}@example.com`, password: "wrong-password" },
+                { "x-forwarded-for": `${ip}, 10.0.0.2, 10.0.0.3` },
+              ),
+            );
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);

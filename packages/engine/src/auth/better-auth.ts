@@ -15,6 +15,8 @@ export interface AuthConfig {
 }
 
 export const AUTH_BASE_PATH = "/api/auth";
+/** Internal header carrying the resolved client IP into Better Auth (overwritten on every request). */
+export const CLIENT_IP_HEADER = "x-hogsend-client-ip";
 export const SESSION_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const SIGN_IN_LIMIT = { window: 60, max: 10 };
 
@@ -59,7 +61,8 @@ export function createAuth(config: AuthConfig) {
     advanced: {
       cookiePrefix: "hogsend",
       useSecureCookies: config.secureCookies,
-      ipAddress: { ipAddressHeaders: ["x-real-ip", "x-forwarded-for"] },
+      // Set by our /api/auth route from x-real-ip, the first x-forwarded-for entry or the socket.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
     telemetry: { enabled: false },
   });

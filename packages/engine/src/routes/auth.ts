@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { countStudioUsers } from "../auth/admin-users.js";
-import { AUTH_BASE_PATH } from "../auth/better-auth.js";
+import { AUTH_BASE_PATH, CLIENT_IP_HEADER } from "../auth/better-auth.js";
 import type { HogsendClient } from "../client.js";
+import { clientIp } from "../http/client-ip.js";
 import type { AppEnv } from "../http/types.js";
 
 const statusRoute = createRoute({
@@ -28,7 +29,14 @@ const statusRoute = createRoute({
 
 /** Better Auth's own routes under /api/auth, plus the setup status the Studio reads first. */
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>, client: HogsendClient) {
-  app.on(["GET", "POST"], `${AUTH_BASE_PATH}/*`, (c) => client.auth.handler(c.req.raw));
+  app.on(["GET", "POST"], `${AUTH_BASE_PATH}/*`, (c) => {
+    // Better Auth takes a forwarded header only when it holds a single address; hand it the
+    // one we resolve (x-real-ip, first x-forwarded-for entry, socket) so its per-IP sign-in
+    // limit never falls back to one bucket shared by everyone.
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(CLIENT_IP_HEADER, clientIp(c));
+    return client.auth.handler(new Request(c.req.raw, { headers }));
+  });
   app.openapi(statusRoute, async (c) =>
     c.json({ needsSetup: (await countStudioUsers(client.db.db)) === 0 }, 200),
   );
