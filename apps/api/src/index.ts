@@ -9,6 +9,7 @@ import {
   ensureBootstrapApiKey,
   ensureFirstAdmin,
   loadEnv,
+  type RunningServer,
   serveApp,
 } from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
@@ -17,6 +18,22 @@ import { content } from "./content.js";
 const env = loadEnv("api");
 const client = createHogsendClient(env, { version: pkg.version, role: "api" });
 const { logger } = client;
+
+// Signals are handled from the start, so a SIGTERM that lands while the api is still booting
+// shuts down cleanly instead of killing the process mid-boot.
+let server: RunningServer | undefined;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal} received: draining requests and closing pools`);
+  await server?.close();
+  await client.close();
+  logger.info("api stopped");
+  process.exit(0);
+}
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));
 
 try {
   if (!(await checkBootSchema(client))) {
@@ -45,17 +62,4 @@ try {
   });
 }
 
-const server = await serveApp(createApp(client, content), { port: env.PORT, logger });
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info(`${signal} received: draining requests and closing pools`);
-  await server.close();
-  await client.close();
-  logger.info("api stopped");
-  process.exit(0);
-}
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
+server = await serveApp(createApp(client, content), { port: env.PORT, logger });

@@ -81,6 +81,32 @@ describe("api run mode (built entry)", () => {
     expect(api.output()).toContain("api stopped");
   });
 
+  it("mints the first admin and an ingest key on first boot only, printing each once", async () => {
+    const db = await database(true);
+    const first = await startApi(db.url, { STUDIO_ADMIN_EMAIL: "owner@example.com" });
+    await first.api.waitFor(/api listening/);
+    expect(await first.api.stop("SIGTERM")).toBe(0);
+    const password = /generated password (\S+)/.exec(first.api.output())?.[1];
+    const key = /(hsk_[A-Za-z0-9_-]{43})/.exec(first.api.output())?.[1];
+    expect(password).toBeDefined();
+    expect(key).toBeDefined();
+
+    const restart = await startApi(db.url, { STUDIO_ADMIN_EMAIL: "owner@example.com" });
+    await restart.api.waitFor(/api listening/);
+    const status = await fetch(`${restart.url}/v1/auth/status`);
+    expect(await status.json()).toEqual({ needsSetup: false });
+    expect(await restart.api.stop("SIGTERM")).toBe(0);
+    expect(restart.api.output()).not.toMatch(/generated password|minted an ingest API key/);
+  });
+
+  it("does not mint an ingest key when HOGSEND_BOOTSTRAP_API_KEY=false", async () => {
+    const db = await database(true);
+    const { api } = await startApi(db.url, { HOGSEND_BOOTSTRAP_API_KEY: "false" });
+    await api.waitFor(/api listening/);
+    expect(await api.stop("SIGTERM")).toBe(0);
+    expect(api.output()).not.toContain("hsk_");
+  });
+
   it("boots with a warning when SKIP_SCHEMA_CHECK=true, and health reports migration_pending", async () => {
     const db = await database(false);
     const { api, url } = await startApi(db.url, { SKIP_SCHEMA_CHECK: "true" });

@@ -1,3 +1,4 @@
+export { recordAudit } from "./audit/record-audit.js";
 export {
   createStudioAdmin,
   generatePassword,
@@ -13,5 +14,5 @@ export { createHogsendClient, type HogsendClient, type HogsendClientOptions } fr
 export { type Env, loadEnv, readEnv } from "./env.js";
 export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
 export { type AppContent, createApp } from "./http/app.js";
-export { type ServeOptions, serveApp } from "./http/serve.js";
+export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js";
 export { createLogger, type Logger } from "./logger.js";

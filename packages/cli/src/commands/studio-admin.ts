@@ -4,6 +4,7 @@ import {
   createStudioAdmin,
   generatePassword,
   listStudioAdmins,
+  recordAudit,
   resetStudioAdminPassword,
 } from "@hogsend/engine";
 import { openContext } from "../context.js";
@@ -80,6 +81,12 @@ export async function studioAdmin(args: string[], out: (line: string) => void): 
       try {
         const fn = command === "create" ? createStudioAdmin : resetStudioAdminPassword;
         const user = await fn(ctx.auth, { email: values.email, password }).catch(refused);
+        await recordAudit(ctx.db.db, "system", {
+          action: command === "create" ? "studio_admin.create" : "studio_admin.reset_password",
+          resourceType: "user",
+          resourceId: user.id,
+          metadata: { email: user.email, via: "cli", passwordGenerated: generated },
+        });
         out(
           command === "create"
             ? `created Studio admin ${user.email}`

@@ -177,6 +177,10 @@ describe("first-boot credentials", () => {
       expect(log.split(password as string).length - 1).toBe(1);
       expect(log.split(secret as string).length - 1).toBe(1);
       expect(await a.client.db.sql`select 1 from "user"`).toHaveLength(1);
+      const audit = await a.client.db.sql`select action, actor_type, metadata from audit_logs order by seq`;
+      expect(audit.map((r) => r.action)).toEqual(["studio_admin.create", "api_key.create"]);
+      expect(JSON.stringify(audit)).not.toContain(password as string);
+      expect(JSON.stringify(audit)).not.toContain(secret as string);
       expect(await a.client.db.sql`select scopes from api_keys`).toEqual([{ scopes: ["ingest"] }]);
 
       // The printed credentials work.
@@ -224,6 +228,14 @@ describe("API keys and admin routes", () => {
     );
     expect(revoke.status).toBe(200);
     expect((await app.request("/v1/admin/api-keys", bearer(live.secret))).status).toBe(401);
+
+    type KeyList = { items: { id: string; revokedAt: string | null }[] };
+    const live_ = (await (await app.request("/v1/admin/api-keys", bearer(ADMIN_KEY))).json()) as KeyList;
+    expect(live_.items.some((k) => k.id === live.key.id)).toBe(false);
+    const all = (await (
+      await app.request("/v1/admin/api-keys?includeRevoked=true", bearer(ADMIN_KEY))
+    ).json()) as KeyList;
+    expect(all.items.find((k) => k.id === live.key.id)?.revokedAt).toEqual(expect.any(String));
   });
 
   it("lets a read key read but not mutate, and keeps an ingest key off admin routes (403)", async () => {

@@ -1,4 +1,5 @@
 import { countApiKeys, type DbHandle } from "@hogsend/db";
+import { recordAudit } from "../audit/record-audit.js";
 import type { Logger } from "../logger.js";
 import { countStudioUsers, createStudioAdmin, generatePassword } from "./admin-users.js";
 import { createApiKey } from "./api-keys.js";
@@ -34,7 +35,13 @@ export async function ensureFirstAdmin(
   return withBootstrapLock(deps.db, async () => {
     if ((await countStudioUsers(deps.db.db)) > 0) return "exists";
     const password = input.password ?? generatePassword();
-    await createStudioAdmin(deps.auth, { email, password });
+    const admin = await createStudioAdmin(deps.auth, { email, password });
+    await recordAudit(deps.db.db, "system", {
+      action: "studio_admin.create",
+      resourceType: "user",
+      resourceId: admin.id,
+      metadata: { email: admin.email, via: "boot", passwordGenerated: input.password === undefined },
+    });
     if (input.password)
       deps.logger.info(`created the first Studio admin ${email} with STUDIO_ADMIN_PASSWORD`);
     else {
@@ -57,6 +64,12 @@ export async function ensureBootstrapApiKey(deps: {
       name: "bootstrap ingest key",
       scopes: ["ingest"],
       createdBy: "bootstrap",
+    });
+    await recordAudit(deps.db.db, "system", {
+      action: "api_key.create",
+      resourceType: "api_key",
+      resourceId: key.id,
+      metadata: { name: key.name, scopes: key.scopes, prefix: key.prefix, via: "boot" },
     });
     deps.logger.warn(
       `minted an ingest API key ${secret} (id ${key.id}; shown once: store it now; HOGSEND_BOOTSTRAP_API_KEY=false turns this off)`,
