@@ -11,6 +11,7 @@ import {
   loadEnv,
   type RunningServer,
   serveApp,
+  startRedriveLoop,
 } from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
 import { content } from "./content.js";
@@ -22,12 +23,14 @@ const { logger } = client;
 // Signals are handled from the start, so a SIGTERM that lands while the api is still booting
 // shuts down cleanly instead of killing the process mid-boot.
 let server: RunningServer | undefined;
+let redrive: { stop(): Promise<void> } | undefined;
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal} received: draining requests and closing pools`);
   await server?.close();
+  await redrive?.stop();
   await client.close();
   logger.info("api stopped");
   process.exit(0);
@@ -63,3 +66,5 @@ try {
 }
 
 server = await serveApp(createApp(client, content), { port: env.PORT, logger });
+// Events stored while the engine was unreachable get pushed once it answers again.
+redrive = startRedriveLoop(client);

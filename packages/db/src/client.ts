@@ -3,6 +3,8 @@ import postgres from "postgres";
 import * as schema from "./schema/index.js";
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
+/** The pool or a transaction: what query functions accept, so callers choose the boundary. */
+export type Queryable = Pick<Database, "select" | "insert" | "update" | "delete" | "transaction">;
 
 export interface DbOptions {
   max?: number;

@@ -1,4 +1,4 @@
-export { createDb, type Database, type DbHandle, type DbOptions } from "./client.js";
+export { createDb, type Database, type DbHandle, type DbOptions, type Queryable } from "./client.js";
 export {
   type DatabaseEnv,
   databaseEnvSchema,
@@ -8,6 +8,10 @@ export {
 } from "./env.js";
 export * from "./queries/api-keys.js";
 export * from "./queries/audit-logs.js";
+export * from "./queries/contacts.js";
+export * from "./queries/events.js";
 export { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from "./schema/api-keys.js";
 export type { AuditLog } from "./schema/audit.js";
+export type { Contact } from "./schema/contacts.js";
+export type { UserEvent } from "./schema/events.js";
 export * as schema from "./schema/index.js";

@@ -15,4 +15,7 @@ export { type Env, loadEnv, readEnv } from "./env.js";
 export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
 export { type AppContent, createApp } from "./http/app.js";
 export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js";
+export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
+export { type IngestResult, ingestEvent } from "./ingest/ingest-event.js";
+export { redrivePendingEvents, startRedriveLoop } from "./ingest/redrive.js";
 export { createLogger, type Logger } from "./logger.js";

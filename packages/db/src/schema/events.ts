@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenantId } from "./columns.js";
 import { contacts } from "./contacts.js";
 
@@ -19,6 +19,15 @@ export const userEvents = pgTable(
     idempotencyKey: text("idempotency_key").notNull(),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Delivery to Hatchet: `pending` until the engine accepted the push. Stored first, pushed
+     * second, so an engine outage delays events instead of losing them; the redrive loop
+     * pushes whatever stays pending.
+     */
+    pushState: text("push_state").$type<"pending" | "pushed">().notNull().default("pending"),
+    pushAttempts: integer("push_attempts").notNull().default(0),
+    pushedAt: timestamp("pushed_at", { withTimezone: true }),
+    lastPushError: text("last_push_error"),
   },
   (t) => [
     // The database, not application code, guarantees a replay is stored once.
@@ -26,6 +35,7 @@ export const userEvents = pgTable(
     index("user_events_user_key_occurred_at_idx").on(t.userKey, t.occurredAt),
     index("user_events_event_occurred_at_idx").on(t.event, t.occurredAt),
     index("user_events_occurred_at_idx").on(t.occurredAt),
+    index("user_events_pending_push_idx").on(t.receivedAt).where(sql`${t.pushState} = 'pending'`),
   ],
 );
 

@@ -6,6 +6,8 @@ import type { HealthContent } from "../health/health.js";
 import { registerApiKeyRoutes } from "../routes/admin/api-keys.js";
 import { registerAuditLogRoutes } from "../routes/admin/audit-logs.js";
 import { registerAuthRoutes } from "../routes/auth.js";
+import { registerContactRoutes } from "../routes/contacts.js";
+import { registerEventRoutes } from "../routes/events.js";
 import { registerHealthRoutes } from "../routes/health.js";
 import { rateLimit } from "./access.js";
 import { authenticate } from "./authenticate.js";
@@ -35,6 +37,11 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
 
   registerHealthRoutes(app, client, content);
   registerAuthRoutes(app, client);
+
+  // Ingest: who is calling, then each route's body limit and scope check.
+  for (const path of ["/v1/events", "/v1/contacts", "/v1/contacts/*"]) app.use(path, authenticate(client));
+  registerEventRoutes(app, client);
+  registerContactRoutes(app, client);
 
   // Admin: who is calling, then a per-caller sliding window, then each route's scope check.
   app.use("/v1/admin/*", authenticate(client));

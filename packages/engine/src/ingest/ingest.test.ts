@@ -1,0 +1,267 @@
+import { randomUUID } from "node:crypto";
+import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
+import { getFreePort } from "@hogsend/devstack";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../auth/api-keys.js";
+import { createHogsendClient, type HogsendClient } from "../client.js";
+import { createApp } from "../http/app.js";
+import { createLogger } from "../logger.js";
+import { testEnv } from "../testing.js";
+import { redrivePendingEvents } from "./redrive.js";
+
+const stack = testStack();
+let database: TestDatabase;
+const clients: HogsendClient[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+function instance(overrides: Record<string, string | undefined> = {}) {
+  const env = testEnv(stack, { DATABASE_URL: database.url, ...overrides });
+  const client = createHogsendClient(env, {
+    version: "test",
+    role: "api",
+    logger: createLogger({ level: "error", json: true, write: () => {} }),
+  });
+  clients.push(client);
+  return { client, app: createApp(client, { clientJournal: null }) };
+}
+
+async function keyFor(client: HogsendClient, scope: "ingest" | "read" | "full-admin") {
+  return (
+    await createApiKey(client.db.db, { name: `ingest test ${scope}`, scopes: [scope], createdBy: "test" })
+  ).secret;
+}
+
+function post(
+  app: ReturnType<typeof instance>["app"],
+  key: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  return app.request("/v1/events", {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
+  });
+}
+
+describe("POST /v1/events", () => {
+  it("stores the event, upserts its contact without mixing properties, and pushes it", async () => {
+    const { app, client } = instance();
+    const key = await keyFor(client, "ingest");
+    const userId = `u_${randomUUID()}`;
+    const res = await post(app, key, {
+      name: "user_signed_up",
+      userId,
+      email: `${userId}@example.com`,
+      eventProperties: { plan: "trial" },
+      contactProperties: { company: "Acme" },
+      timestamp: "2026-11-20T09:14:03.512Z",
+    });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as {
+      stored: boolean;
+      duplicate: boolean;
+      contactId: string;
+      eventId: string;
+      pushed: boolean;
+    };
+    expect(body).toMatchObject({ stored: true, duplicate: false, pushed: true });
+    const [contact] = await client.db.sql`select * from contacts where id = ${body.contactId}`;
+    expect(contact).toMatchObject({
+      external_id: userId,
+      email: `${userId}@example.com`,
+      properties: { company: "Acme" },
+    });
+    const [event] = await client.db.sql`select * from user_events where id = ${body.eventId}`;
+    expect(event).toMatchObject({
+      event: "user_signed_up",
+      user_key: body.contactId,
+      properties: { plan: "trial" },
+      push_state: "pushed",
+    });
+    expect(new Date(event?.occurred_at as string).toISOString()).toBe("2026-11-20T09:14:03.512Z");
+  });
+
+  it("stores a replayed idempotency key once (the header wins over the body)", async () => {
+    const { app, client } = instance();
+    const key = await keyFor(client, "ingest");
+    const idem = `idem-${randomUUID()}`;
+    const payload = { name: "order_paid", userId: `u_${randomUUID()}`, idempotencyKey: "body-key-loses" };
+    const first = (await (await post(app, key, payload, { "idempotency-key": idem })).json()) as {
+      eventId: string;
+      contactId: string;
+    };
+    const again = await post(app, key, payload, { "idempotency-key": idem });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toMatchObject({
+      stored: false,
+      duplicate: true,
+      eventId: first.eventId,
+      contactId: first.contactId,
+    });
+    const rows = await client.db
+      .sql`select idempotency_key from user_events where idempotency_key in (${idem}, 'body-key-loses')`;
+    expect(rows).toEqual([{ idempotency_key: idem }]);
+  });
+
+  it("refuses bad input with 400 naming the fields, oversized bodies with 413, and stores nothing", async () => {
+    const { app, client } = instance();
+    const key = await keyFor(client, "ingest");
+    const count = async () => (await client.db.sql`select count(*)::int as n from user_events`)[0]?.n;
+    const before = await count();
+    const fieldsOf = async (res: Response) =>
+      (
+        (await res.json()) as { error: { details: { fields: { field: string }[] } } }
+      ).error.details.fields.map((f) => f.field);
+
+    const noIdentity = await post(app, key, { name: "x" });
+    expect(noIdentity.status).toBe(400);
+    expect(await fieldsOf(noIdentity)).toEqual(["userId", "email", "anonymousId"]);
+    const badName = await post(app, key, { name: "has spaces", userId: "u1", timestamp: "yesterday" });
+    expect(await fieldsOf(badName)).toEqual(["name", "timestamp"]);
+    const reserved = await post(app, key, { name: "email.opened", userId: "u1" });
+    expect(reserved.status).toBe(400);
+    expect(JSON.stringify(await reserved.json())).toContain("reserved");
+    expect((await post(app, key, "{not json")).status).toBe(400);
+    const huge = await post(app, key, {
+      name: "big",
+      userId: "u1",
+      eventProperties: { blob: "x".repeat(300 * 1024) },
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await count()).toBe(before);
+  });
+
+  it("needs an ingest (or full-admin) key", async () => {
+    const { app, client } = instance();
+    const ok = { name: "ping", anonymousId: `a_${randomUUID()}` };
+    expect((await app.request("/v1/events", { method: "POST", body: JSON.stringify(ok) })).status).toBe(401);
+    expect((await post(app, await keyFor(client, "read"), ok)).status).toBe(403);
+    expect((await post(app, await keyFor(client, "full-admin"), ok)).status).toBe(202);
+  });
+
+  it("keeps an event stored while Hatchet is unreachable and redrives it later", async () => {
+    const down = instance({ HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${await getFreePort()}` });
+    const key = await keyFor(down.client, "ingest");
+    const res = await post(down.app, key, { name: "trial_started", userId: `u_${randomUUID()}` });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { eventId: string; pushed: boolean; stored: boolean };
+    expect(body).toMatchObject({ stored: true, pushed: false });
+    const [pending] = await down.client.db
+      .sql`select push_state, push_attempts, last_push_error from user_events where id = ${body.eventId}`;
+    expect(pending).toMatchObject({ push_state: "pending", push_attempts: 1 });
+    expect(pending?.last_push_error).toBeTruthy();
+
+    const up = instance();
+    expect(await redrivePendingEvents(up.client, { minAgeMs: 0 })).toBeGreaterThanOrEqual(1);
+    const [after] = await up.client.db.sql`select push_state from user_events where id = ${body.eventId}`;
+    expect(after?.push_state).toBe("pushed");
+  }, 30_000);
+
+  it("delivers the event to Hatchet tasks subscribed to it, keyed on the contact", async () => {
+    const { app, client } = instance();
+    const key = await keyFor(client, "ingest");
+    const name = `probe_${randomUUID().slice(0, 8)}`;
+    const hatchet = HatchetClient.init({
+      token: stack.HATCHET_CLIENT_TOKEN,
+      host_port: stack.HATCHET_CLIENT_HOST_PORT,
+      tls_config: { tls_strategy: stack.HATCHET_CLIENT_TLS_STRATEGY },
+      namespace: stack.HATCHET_CLIENT_NAMESPACE,
+      log_level: "ERROR",
+    });
+    const received: { userKey: string; eventId: string }[] = [];
+    const task = hatchet.task({
+      name: `on-${name}`,
+      onEvents: [name],
+      fn: async (input: { userKey: string; eventId: string }) => {
+        received.push(input);
+        return {};
+      },
+    });
+    const worker = await hatchet.worker(`ingest-probe-${name}`, { workflows: [task], slots: 2 });
+    void worker.start();
+    try {
+      await worker.waitUntilReady(30_000);
+      const res = (await (await post(app, key, { name, userId: `u_${randomUUID()}` })).json()) as {
+        contactId: string;
+        eventId: string;
+      };
+      const deadline = Date.now() + 30_000;
+      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(received).toEqual([expect.objectContaining({ userKey: res.contactId, eventId: res.eventId })]);
+    } finally {
+      await worker.stop();
+    }
+  }, 60_000);
+});
+
+describe("contacts", () => {
+  it("upserts by identity, merges properties, and finds by any identity", async () => {
+    const { app, client } = instance();
+    const key = await keyFor(client, "ingest");
+    const read = await keyFor(client, "read");
+    const anon = `a_${randomUUID()}`;
+    const put = (body: unknown) =>
+      app.request("/v1/contacts", {
+        method: "PUT",
+        body: JSON.stringify(body),
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      });
+    const first = (await (await put({ anonymousId: anon, properties: { source: "ad" } })).json()) as {
+      id: string;
+    };
+    const userId = `u_${randomUUID()}`;
+    // Same anonymous visitor signs up: the contact gains the user id and email, keeps its id.
+    const second = (await (
+      await put({ anonymousId: anon, userId, email: `${userId}@Example.com`, properties: { plan: "pro" } })
+    ).json()) as {
+      id: string;
+      properties: Record<string, unknown>;
+    };
+    expect(second.id).toBe(first.id);
+    expect(second.properties).toEqual({ source: "ad", plan: "pro" });
+
+    const find = (q: string, token = read) =>
+      app.request(`/v1/contacts/find?${q}`, { headers: { authorization: `Bearer ${token}` } });
+    for (const q of [
+      `userId=${userId}`,
+      `email=${encodeURIComponent(`${userId}@example.com`)}`,
+      `anonymousId=${anon}`,
+    ]) {
+      const res = await find(q);
+      expect(res.status, q).toBe(200);
+      expect(((await res.json()) as { id: string }).id).toBe(first.id);
+    }
+    expect((await find(`userId=nobody-${randomUUID()}`)).status).toBe(404);
+    expect((await find("")).status).toBe(400);
+    expect((await find(`userId=${userId}`, key)).status).toBe(403);
+    expect((await put({ properties: {} })).status).toBe(400);
+  });
+
+  it("creates one contact when the same new identity arrives concurrently", async () => {
+    const { app, client } = instance();
+    const key = await keyFor(client, "ingest");
+    const userId = `u_${randomUUID()}`;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        post(app, key, { name: "page_viewed", userId, eventProperties: { i } }),
+      ),
+    );
+    const ids = await Promise.all(
+      results.map(async (r) => ((await r.json()) as { contactId: string }).contactId),
+    );
+    expect(new Set(ids).size).toBe(1);
+    expect(await client.db.sql`select id from contacts where external_id = ${userId}`).toHaveLength(1);
+  });
+});

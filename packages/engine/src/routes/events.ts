@@ -1,0 +1,48 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { HogsendClient } from "../client.js";
+import { requireAccess } from "../http/access.js";
+import { limitBody } from "../http/body-limit.js";
+import { errorResponses } from "../http/errors.js";
+import type { AppEnv } from "../http/types.js";
+import { EventInputSchema } from "../ingest/event-input.js";
+import { ingestEvent } from "../ingest/ingest-event.js";
+
+const IngestResultSchema = z
+  .object({
+    stored: z.boolean().openapi({ description: "False for a replayed idempotency key" }),
+    duplicate: z.boolean(),
+    eventId: z.string(),
+    contactId: z.uuid().openapi({ description: "The contact: the canonical user key journeys correlate on" }),
+    pushed: z.boolean().openapi({
+      description: "Delivered to the workflow engine; false means stored and queued for redrive",
+    }),
+  })
+  .openapi("IngestResult");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/events",
+  tags: ["Ingest"],
+  summary: "Ingest a product event",
+  description:
+    "Stores the event once per idempotency key, upserts its contact and hands it to the journeys. " +
+    "An event stored while the engine is unreachable is kept and pushed later, never lost.",
+  middleware: [limitBody(), requireAccess("ingest")] as const,
+  request: {
+    headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
+    body: { required: true, content: { "application/json": { schema: EventInputSchema } } },
+  },
+  responses: {
+    202: { description: "Accepted", content: { "application/json": { schema: IngestResultSchema } } },
+    ...errorResponses(400, 401, 403, 413, 429),
+  },
+});
+
+export function registerEventRoutes(app: OpenAPIHono<AppEnv>, client: HogsendClient) {
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const { "idempotency-key": headerKey } = c.req.valid("header");
+    const result = await ingestEvent(client, input, { source: "api", idempotencyKey: headerKey });
+    return c.json(result, 202);
+  });
+}
