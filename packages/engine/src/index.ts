@@ -19,3 +19,9 @@ export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
 export { type IngestResult, ingestEvent } from "./ingest/ingest-event.js";
 export { redrivePendingEvents, startRedriveLoop } from "./ingest/redrive.js";
 export { createLogger, type Logger } from "./logger.js";
+export {
+  defineWebhookSource,
+  type WebhookAuth,
+  type WebhookItem,
+  type WebhookSource,
+} from "./webhooks/define-webhook-source.js";

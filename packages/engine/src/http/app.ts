@@ -9,13 +9,18 @@ import { registerAuthRoutes } from "../routes/auth.js";
 import { registerContactRoutes } from "../routes/contacts.js";
 import { registerEventRoutes } from "../routes/events.js";
 import { registerHealthRoutes } from "../routes/health.js";
+import { registerWebhookRoutes } from "../routes/webhooks.js";
+import type { WebhookSource } from "../webhooks/define-webhook-source.js";
 import { rateLimit } from "./access.js";
 import { authenticate } from "./authenticate.js";
 import { createErrorHandler, notFoundHandler, validationFailed } from "./errors.js";
 import type { AppEnv } from "./types.js";
 
-/** The operator's content the engine serves: for now the client track's journal. */
-export type AppContent = HealthContent;
+/** The operator's content the engine serves. */
+export interface AppContent extends HealthContent {
+  /** Served at POST /v1/webhooks/:sourceId. */
+  webhookSources?: WebhookSource[];
+}
 
 /** Builds the HTTP app from the composition root; routes register here, one file per resource. */
 export function createApp(client: HogsendClient, content: AppContent): OpenAPIHono<AppEnv> {
@@ -42,6 +47,7 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
   for (const path of ["/v1/events", "/v1/contacts", "/v1/contacts/*"]) app.use(path, authenticate(client));
   registerEventRoutes(app, client);
   registerContactRoutes(app, client);
+  registerWebhookRoutes(app, client, content.webhookSources ?? []);
 
   // Admin: who is calling, then a per-caller sliding window, then each route's scope check.
   app.use("/v1/admin/*", authenticate(client));
