@@ -1,9 +1,11 @@
 import type { AppContent } from "@hogsend/engine";
 import clientJournal from "../../../migrations/meta/_journal.json" with { type: "json" };
+import { journeys } from "./journeys/index.js";
 import { webhookSources } from "./webhook-sources/index.js";
 
 /** The operator's content, bundled with the build: what the engine serves and reports on. */
 export const content: AppContent = {
   clientJournal,
   webhookSources,
+  journeys,
 };

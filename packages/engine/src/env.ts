@@ -106,6 +106,12 @@ export const envSections = {
       .string()
       .default("*")
       .describe("Journeys the worker registers: `*` or comma-separated ids"),
+    WORKER_SLOTS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(50)
+      .describe("Concurrent task runs per worker process"),
   },
   Email: {
     EMAIL_PROVIDER: z

@@ -18,6 +18,17 @@ export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js
 export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
 export { type IngestResult, ingestEvent } from "./ingest/ingest-event.js";
 export { redrivePendingEvents, startRedriveLoop } from "./ingest/redrive.js";
+export {
+  defineJourney,
+  type EntryLimit,
+  type JourneyContext,
+  type JourneyDefinition,
+  type JourneyMeta,
+  type JourneyUser,
+  type WaitForEventOptions,
+  type WaitResult,
+} from "./journeys/define-journey.js";
+export { journeyTaskName } from "./journeys/journey-tasks.js";
 export { createLogger, type Logger } from "./logger.js";
 export {
   defineWebhookSource,
@@ -25,3 +36,5 @@ export {
   type WebhookItem,
   type WebhookSource,
 } from "./webhooks/define-webhook-source.js";
+export { createWorker, type WorkerContent, type WorkerOptions } from "./worker/create-worker.js";
+export { selectJourneys } from "./worker/select-journeys.js";

@@ -98,3 +98,8 @@ export async function upsertContact(db: Queryable, input: UpsertContactInput): P
   }
   throw new Error("unreachable");
 }
+
+export async function contactById(db: Queryable, id: string): Promise<Contact | undefined> {
+  const [row] = await db.select().from(contacts).where(eq(contacts.id, id)).limit(1);
+  return row;
+}

@@ -54,3 +54,8 @@ export async function claimPendingEvents(
     .limit(options.limit)
     .for("update", { skipLocked: true });
 }
+
+export async function eventById(db: Queryable, id: string): Promise<UserEvent | undefined> {
+  const [row] = await db.select().from(userEvents).where(eq(userEvents.id, id)).limit(1);
+  return row;
+}

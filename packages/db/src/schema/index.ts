@@ -3,3 +3,5 @@ export * from "./audit.js";
 export * from "./auth.js";
 export * from "./contacts.js";
 export * from "./events.js";
+export * from "./journeys.js";
+export * from "./preferences.js";

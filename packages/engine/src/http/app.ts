@@ -3,6 +3,8 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { requestId } from "hono/request-id";
 import type { HogsendClient } from "../client.js";
 import type { HealthContent } from "../health/health.js";
+import type { JourneyDefinition } from "../journeys/define-journey.js";
+import { exitRulesOf } from "../journeys/exit-check.js";
 import { registerApiKeyRoutes } from "../routes/admin/api-keys.js";
 import { registerAuditLogRoutes } from "../routes/admin/audit-logs.js";
 import { registerAuthRoutes } from "../routes/auth.js";
@@ -20,6 +22,8 @@ import type { AppEnv } from "./types.js";
 export interface AppContent extends HealthContent {
   /** Served at POST /v1/webhooks/:sourceId. */
   webhookSources?: WebhookSource[];
+  /** The journeys: the api needs their exitOn rules to end enrollments at ingest. */
+  journeys?: JourneyDefinition[];
 }
 
 /** Builds the HTTP app from the composition root; routes register here, one file per resource. */
@@ -45,9 +49,10 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
 
   // Ingest: who is calling, then each route's body limit and scope check.
   for (const path of ["/v1/events", "/v1/contacts", "/v1/contacts/*"]) app.use(path, authenticate(client));
-  registerEventRoutes(app, client);
+  const exitRules = exitRulesOf(content.journeys ?? []);
+  registerEventRoutes(app, client, exitRules);
   registerContactRoutes(app, client);
-  registerWebhookRoutes(app, client, content.webhookSources ?? []);
+  registerWebhookRoutes(app, client, content.webhookSources ?? [], exitRules);
 
   // Admin: who is calling, then a per-caller sliding window, then each route's scope check.
   app.use("/v1/admin/*", authenticate(client));

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { findEventByIdempotencyKey, insertEventOnce, upsertContact } from "@hogsend/db";
 import type { HogsendClient } from "../client.js";
+import { type ExitRules, runExitCheck } from "../journeys/exit-check.js";
 import type { EventInput } from "./event-input.js";
 import { pushEvents } from "./push-events.js";
 
 export interface IngestResult {
   stored: boolean;
   duplicate: boolean;
+  /** Live journey enrollments this event ended (exitOn). */
+  exits: number;
   eventId: string;
   contactId: string;
   pushed: boolean;
@@ -20,7 +23,7 @@ export interface IngestResult {
 export async function ingestEvent(
   client: HogsendClient,
   input: EventInput,
-  options: { source: string; idempotencyKey?: string | undefined },
+  options: { source: string; idempotencyKey?: string | undefined; exitRules?: ExitRules | undefined },
 ): Promise<IngestResult> {
   const { db } = client.db;
   const idempotencyKey = options.idempotencyKey ?? input.idempotencyKey ?? randomUUID();
@@ -50,15 +53,21 @@ export async function ingestEvent(
     return {
       stored: false,
       duplicate: true,
+      exits: 0,
       eventId: original?.id ?? "",
       contactId: original?.contactId ?? outcome.contact.id,
       pushed: original?.pushState === "pushed",
     };
   }
+  // Exit before pushing: the state is ended before any journey could react to this event.
+  const exits = options.exitRules
+    ? await runExitCheck(client, options.exitRules, outcome.contact.id, input.name)
+    : 0;
   const { pushed } = await pushEvents(client, [outcome.event]);
   return {
     stored: true,
     duplicate: false,
+    exits,
     eventId: outcome.event.id,
     contactId: outcome.contact.id,
     pushed: pushed === 1,

@@ -6,11 +6,13 @@ import { errorResponses } from "../http/errors.js";
 import type { AppEnv } from "../http/types.js";
 import { EventInputSchema } from "../ingest/event-input.js";
 import { ingestEvent } from "../ingest/ingest-event.js";
+import type { ExitRules } from "../journeys/exit-check.js";
 
 const IngestResultSchema = z
   .object({
     stored: z.boolean().openapi({ description: "False for a replayed idempotency key" }),
     duplicate: z.boolean(),
+    exits: z.number().int().openapi({ description: "Live journey enrollments this event ended (exitOn)" }),
     eventId: z.string(),
     contactId: z.uuid().openapi({ description: "The contact: the canonical user key journeys correlate on" }),
     pushed: z.boolean().openapi({
@@ -38,11 +40,11 @@ const route = createRoute({
   },
 });
 
-export function registerEventRoutes(app: OpenAPIHono<AppEnv>, client: HogsendClient) {
+export function registerEventRoutes(app: OpenAPIHono<AppEnv>, client: HogsendClient, exitRules: ExitRules) {
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
     const { "idempotency-key": headerKey } = c.req.valid("header");
-    const result = await ingestEvent(client, input, { source: "api", idempotencyKey: headerKey });
+    const result = await ingestEvent(client, input, { source: "api", idempotencyKey: headerKey, exitRules });
     return c.json(result, 202);
   });
 }

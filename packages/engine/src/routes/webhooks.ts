@@ -6,6 +6,7 @@ import { errorResponses } from "../http/errors.js";
 import type { AppEnv } from "../http/types.js";
 import { type EventInput, EventInputSchema } from "../ingest/event-input.js";
 import { ingestEvent } from "../ingest/ingest-event.js";
+import type { ExitRules } from "../journeys/exit-check.js";
 import type { WebhookSource } from "../webhooks/define-webhook-source.js";
 import { verifyWebhook } from "../webhooks/verify.js";
 
@@ -46,6 +47,7 @@ export function registerWebhookRoutes(
   app: OpenAPIHono<AppEnv>,
   client: HogsendClient,
   sources: WebhookSource[],
+  exitRules: ExitRules,
 ) {
   const byId = new Map<string, WebhookSource>();
   for (const source of sources) {
@@ -92,7 +94,7 @@ export function registerWebhookRoutes(
     }
     const accepted = [];
     for (const event of events) {
-      const result = await ingestEvent(client, event, { source: `webhook:${sourceId}` });
+      const result = await ingestEvent(client, event, { source: `webhook:${sourceId}`, exitRules });
       accepted.push({ eventId: result.eventId, contactId: result.contactId, duplicate: result.duplicate });
     }
     return c.json({ accepted, skipped }, 202);

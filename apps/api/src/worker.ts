@@ -1,0 +1,34 @@
+/**
+ * The worker run mode: env → client → createWorker → start. No port and no schema guard:
+ * deployments order it after migrate. `node apps/api/dist/worker.js`.
+ */
+import { createHogsendClient, createWorker, loadEnv } from "@hogsend/engine";
+import pkg from "../package.json" with { type: "json" };
+import { journeys } from "./journeys/index.js";
+
+const env = loadEnv("worker");
+const client = createHogsendClient(env, { version: pkg.version, role: "worker" });
+const { logger } = client;
+
+let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal} received: letting in-flight steps finish, then closing pools`);
+  await worker?.stop();
+  await client.close();
+  logger.info("worker stopped");
+  process.exit(0);
+}
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));
+
+try {
+  worker = await createWorker(client, { journeys }, { slots: env.WORKER_SLOTS });
+  await worker.start();
+} catch (err) {
+  logger.error(`worker failed to start: ${(err as Error).message}`);
+  await client.close();
+  process.exit(1);
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import {
+  createApiKey,
+  createApp,
+  createHogsendClient,
+  createLogger,
+  createWorker,
+  defineJourney,
+  type HogsendClient,
+  selectJourneys,
+} from "@hogsend/engine";
+import { testEnv } from "@hogsend/engine/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { content } from "../src/content.js";
+import { welcome } from "../src/journeys/welcome.js";
+
+/** Sleeps briefly, waits for this order's checkout, branches, and reacts. */
+const checkout = defineJourney({
+  meta: {
+    id: "e2e-checkout",
+    name: "E2E checkout",
+    enabled: true,
+    trigger: { event: "e2e_order_placed" },
+    entryLimit: "unlimited",
+  },
+  async run(user, ctx) {
+    await ctx.sleep("2s");
+    const orderId = String(user.event.properties.orderId);
+    const paid = await ctx.waitForEvent({
+      event: "e2e_checkout_completed",
+      timeout: "90s",
+      match: { orderId },
+    });
+    if (paid.timedOut) {
+      await ctx.checkpoint("branch:abandoned");
+      return;
+    }
+    await ctx.checkpoint("branch:paid", { total: paid.properties.total });
+    await ctx.trigger("e2e_thanks", { orderId });
+  },
+});
+
+/** Long sleep, ended by exitOn. */
+const dunning = defineJourney({
+  meta: {
+    id: "e2e-dunning",
+    name: "E2E dunning",
+    enabled: true,
+    trigger: { event: "e2e_payment_failed" },
+    entryLimit: "unlimited",
+    exitOn: ["e2e_payment_succeeded"],
+  },
+  async run(_user, ctx) {
+    await ctx.sleep("10m");
+    await ctx.checkpoint("send:after-sleep");
+  },
+});
+
+const stack = testStack();
+const root = resolve(import.meta.dirname, "../../..");
+let db: TestDatabase;
+let client: HogsendClient;
+let app: ReturnType<typeof createApp>;
+let worker: Awaited<ReturnType<typeof createWorker>>;
+let key: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  client = createHogsendClient(
+    testEnv(stack, { DATABASE_URL: db.url, POSTHOG_WEBHOOK_SECRET: "ph-secret" }),
+    {
+      version: "test",
+      role: "api",
+      logger: createLogger({ level: "warn", json: true }),
+    },
+  );
+  const journeys = [welcome, checkout, dunning];
+  app = createApp(client, { ...content, journeys });
+  worker = await createWorker(client, { journeys }, { name: "e2e-journeys", slots: 20 });
+  await worker.start();
+  key = (await createApiKey(client.db.db, { name: "e2e", scopes: ["ingest"], createdBy: "test" })).secret;
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await client?.close();
+  await db?.drop();
+});
+
+async function send(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const res = await app.request("/v1/events", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
+  });
+  expect(res.status).toBe(202);
+  return (await res.json()) as { contactId: string; eventId: string; exits: number; duplicate: boolean };
+}
+
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 45_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const states = (userKey: string, journeyId: string) =>
+  client.db
+    .sql`select * from journey_states where user_key = ${userKey} and journey_id = ${journeyId} order by started_at`;
+const logs = (stateId: string) =>
+  client.db.sql<
+    { kind: string; message: string }[]
+  >`select kind, message from journey_logs where journey_state_id = ${stateId} order by created_at`;
+
+describe("journeys on the real Hatchet engine", () => {
+  it("(a) enrolls on an event, sleeps, waits for the correlated event, branches and completes", async () => {
+    const userId = `u_${randomUUID()}`;
+    const { contactId } = await send({
+      name: "e2e_order_placed",
+      userId,
+      eventProperties: { orderId: "o-1" },
+    });
+    const [waiting] = await eventually("the wait", async () => {
+      const rows = await states(contactId, "e2e-checkout");
+      return rows[0]?.current_step === "wait:e2e_checkout_completed" && rows;
+    });
+    expect(waiting?.status).toBe("waiting");
+
+    // Another order's checkout does not wake this run.
+    await send({ name: "e2e_checkout_completed", userId, eventProperties: { orderId: "o-2", total: 5 } });
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect((await states(contactId, "e2e-checkout"))[0]?.status).toBe("waiting");
+
+    await send({ name: "e2e_checkout_completed", userId, eventProperties: { orderId: "o-1", total: 42 } });
+    const [done] = await eventually("completion", async () => {
+      const rows = await states(contactId, "e2e-checkout");
+      return rows[0]?.status === "completed" && rows;
+    });
+    const kinds = (await logs(done?.id)).map((l) => `${l.kind}:${l.message}`);
+    expect(kinds).toContain("checkpoint:branch:paid");
+    expect(kinds).not.toContain("checkpoint:branch:abandoned");
+    expect(kinds.at(-1)).toBe("completed:completed");
+    const emitted = await client.db
+      .sql`select event from user_events where user_key = ${contactId} and event in ('e2e_thanks', 'journey.completed')`;
+    expect(emitted.map((e) => e.event).sort()).toEqual(["e2e_thanks", "journey.completed"]);
+  }, 90_000);
+
+  it("(b) stores a repeated event once and enrolls once", async () => {
+    const userId = `u_${randomUUID()}`;
+    const idem = `order-${randomUUID()}`;
+    const first = await send({ name: "e2e_payment_failed", userId }, { "idempotency-key": idem });
+    const again = await send({ name: "e2e_payment_failed", userId }, { "idempotency-key": idem });
+    expect(again.duplicate).toBe(true);
+    await eventually(
+      "the enrollment",
+      async () => (await states(first.contactId, "e2e-dunning")).length === 1,
+    );
+    // A different event while enrolled is refused by the live-enrollment index, not a second state.
+    await send({ name: "e2e_payment_failed", userId });
+    await eventually("the skip", async () => {
+      const rows = await client.db
+        .sql`select 1 from journey_logs where user_key = ${first.contactId} and kind = 'skipped' and message = 'already active'`;
+      return rows.length === 1;
+    });
+    expect(await states(first.contactId, "e2e-dunning")).toHaveLength(1);
+    expect(await client.db.sql`select 1 from user_events where idempotency_key = ${idem}`).toHaveLength(1);
+  }, 90_000);
+
+  it("(c) an exitOn event during a sleep exits the state and cancels the run", async () => {
+    const userId = `u_${randomUUID()}`;
+    const { contactId } = await send({ name: "e2e_payment_failed", userId });
+    const [sleeping] = await eventually("the sleep", async () => {
+      const rows = await states(contactId, "e2e-dunning");
+      return rows[0]?.status === "waiting" && rows;
+    });
+    const exit = await send({ name: "e2e_payment_succeeded", userId });
+    expect(exit.exits).toBe(1);
+    const [exited] = await states(contactId, "e2e-dunning");
+    expect(exited).toMatchObject({ status: "exited", exit_reason: "exitOn:e2e_payment_succeeded" });
+    await eventually(
+      "the cancelled run",
+      async () => (await client.hatchet.runs.get_status(sleeping?.hatchet_run_id)) === "CANCELLED",
+    );
+    expect((await logs(sleeping?.id)).map((l) => l.message)).not.toContain("send:after-sleep");
+  }, 90_000);
+
+  it("(e) the PostHog fixture enrolls its user in the welcome journey", async () => {
+    const fixture = JSON.parse(
+      readFileSync(join(root, "../shared/fixtures/posthog/user-signed-up.json"), "utf8"),
+    );
+    fixture.event.uuid = randomUUID();
+    fixture.event.distinct_id = `user_${randomUUID()}`;
+    fixture.person.properties.email = `${fixture.event.distinct_id}@example.com`;
+    const res = await app.request("/v1/webhooks/posthog", {
+      method: "POST",
+      body: JSON.stringify(fixture),
+      headers: { "content-type": "application/json", "x-posthog-webhook-secret": "ph-secret" },
+    });
+    expect(res.status).toBe(202);
+    const { accepted } = (await res.json()) as { accepted: { contactId: string }[] };
+    const contactId = accepted[0]?.contactId as string;
+    const [state] = await eventually("the welcome enrollment", async () => {
+      const rows = await states(contactId, "welcome");
+      return rows[0]?.current_step === "sleep:1d" && rows;
+    });
+    expect(state?.status).toBe("waiting");
+    expect((await logs(state?.id)).map((l) => l.message)).toContain("send:welcome");
+  }, 90_000);
+});
+
+describe("ENABLED_JOURNEYS", () => {
+  it("selects journeys by id and refuses unknown ids with a suggestion", () => {
+    expect(selectJourneys([welcome, checkout], "*")).toHaveLength(2);
+    expect(selectJourneys([welcome, checkout], "welcome").map((j) => j.meta.id)).toEqual(["welcome"]);
+    expect(() => selectJourneys([welcome, checkout], "welcom, nope")).toThrow(
+      /welcom \(did you mean welcome\?\), nope/,
+    );
+  });
+});

@@ -1,0 +1,188 @@
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import type { Queryable } from "../client.js";
+import { userEvents } from "../schema/events.js";
+import {
+  type JourneyState,
+  type JourneyStatus,
+  journeyConfigs,
+  journeyLogs,
+  journeyStates,
+} from "../schema/journeys.js";
+import { emailPreferences } from "../schema/preferences.js";
+
+const LIVE: JourneyStatus[] = ["active", "waiting"];
+
+export async function findStateByRunId(
+  db: Queryable,
+  hatchetRunId: string,
+): Promise<JourneyState | undefined> {
+  const [row] = await db
+    .select()
+    .from(journeyStates)
+    .where(eq(journeyStates.hatchetRunId, hatchetRunId))
+    .limit(1);
+  return row;
+}
+
+/** Entries so far and the latest one, for entry limits. */
+export async function entryHistory(db: Queryable, userKey: string, journeyId: string) {
+  const rows = await db
+    .select({ startedAt: journeyStates.startedAt, status: journeyStates.status })
+    .from(journeyStates)
+    .where(and(eq(journeyStates.userKey, userKey), eq(journeyStates.journeyId, journeyId)))
+    .orderBy(desc(journeyStates.startedAt));
+  return { count: rows.length, latest: rows[0] };
+}
+
+/** Inserts a new live enrollment; undefined when one is already live (or this run already enrolled). */
+export async function insertJourneyState(
+  db: Queryable,
+  row: typeof journeyStates.$inferInsert,
+): Promise<JourneyState | undefined> {
+  const [created] = await db.insert(journeyStates).values(row).onConflictDoNothing().returning();
+  return created;
+}
+
+export async function updateJourneyState(
+  db: Queryable,
+  id: string,
+  patch: Partial<Pick<JourneyState, "status" | "currentStep" | "waitDeadline" | "context">>,
+): Promise<void> {
+  await db
+    .update(journeyStates)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(and(eq(journeyStates.id, id), inArray(journeyStates.status, LIVE)));
+}
+
+/** Ends a live state; a state already exited (say by exitOn) keeps its status. */
+export async function finishJourneyState(
+  db: Queryable,
+  id: string,
+  outcome: { status: "completed" | "failed" | "exited"; exitReason?: string; error?: string },
+): Promise<boolean> {
+  const rows = await db
+    .update(journeyStates)
+    .set({
+      status: outcome.status,
+      exitReason: outcome.exitReason ?? null,
+      error: outcome.error ?? null,
+      waitDeadline: null,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(journeyStates.id, id), inArray(journeyStates.status, LIVE)))
+    .returning({ id: journeyStates.id });
+  return rows.length > 0;
+}
+
+/** Flips every live state of these journeys for this user to exited; returns them (with run ids). */
+export async function exitLiveStates(
+  db: Queryable,
+  userKey: string,
+  journeyIds: string[],
+  reason: string,
+): Promise<JourneyState[]> {
+  if (journeyIds.length === 0) return [];
+  return db
+    .update(journeyStates)
+    .set({
+      status: "exited",
+      exitReason: reason,
+      waitDeadline: null,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(journeyStates.userKey, userKey),
+        inArray(journeyStates.journeyId, journeyIds),
+        inArray(journeyStates.status, LIVE),
+      ),
+    )
+    .returning();
+}
+
+/** Records a log line; with an idempotency key, a replay's second write is a no-op (returns false). */
+export async function insertJourneyLog(
+  db: Queryable,
+  row: typeof journeyLogs.$inferInsert,
+): Promise<boolean> {
+  const inserted = await db
+    .insert(journeyLogs)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ id: journeyLogs.id });
+  return inserted.length > 0;
+}
+
+export async function findJourneyLog(db: Queryable, idempotencyKey: string) {
+  const [row] = await db
+    .select()
+    .from(journeyLogs)
+    .where(eq(journeyLogs.idempotencyKey, idempotencyKey))
+    .limit(1);
+  return row;
+}
+
+export async function getJourneyConfig(db: Queryable, journeyId: string) {
+  const [row] = await db
+    .select()
+    .from(journeyConfigs)
+    .where(eq(journeyConfigs.journeyId, journeyId))
+    .limit(1);
+  return row;
+}
+
+export async function setJourneyEnabled(
+  db: Queryable,
+  journeyId: string,
+  enabled: boolean | null,
+  updatedBy: string,
+) {
+  await db
+    .insert(journeyConfigs)
+    .values({ journeyId, enabled, updatedBy })
+    .onConflictDoUpdate({
+      target: journeyConfigs.journeyId,
+      set: { enabled, updatedBy, updatedAt: sql`now()` },
+    });
+}
+
+export async function getEmailPreferences(db: Queryable, contactId: string) {
+  const [row] = await db
+    .select()
+    .from(emailPreferences)
+    .where(eq(emailPreferences.contactId, contactId))
+    .limit(1);
+  return row;
+}
+
+export async function hasUserEvent(
+  db: Queryable,
+  userKey: string,
+  event: string,
+  since?: Date,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: userEvents.id })
+    .from(userEvents)
+    .where(
+      and(
+        eq(userEvents.userKey, userKey),
+        eq(userEvents.event, event),
+        since ? gte(userEvents.occurredAt, since) : undefined,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+export async function latestJourneyState(db: Queryable, userKey: string, journeyId: string) {
+  const [row] = await db
+    .select()
+    .from(journeyStates)
+    .where(and(eq(journeyStates.userKey, userKey), eq(journeyStates.journeyId, journeyId)))
+    .orderBy(desc(journeyStates.startedAt))
+    .limit(1);
+  return row;
+}

@@ -1,0 +1,177 @@
+import { Or, SleepCondition, UserEventCondition } from "@hatchet-dev/typescript-sdk/v1/conditions/index.js";
+import type { DurableContext, JsonObject } from "@hatchet-dev/typescript-sdk/v1/index.js";
+import { evaluateConditions, parseDuration, toHatchetDuration } from "@hogsend/core";
+import {
+  getEmailPreferences,
+  hasUserEvent,
+  insertJourneyLog,
+  type JourneyState,
+  latestJourneyState,
+  updateJourneyState,
+} from "@hogsend/db";
+import type { HogsendClient } from "../client.js";
+import { ingestEvent } from "../ingest/ingest-event.js";
+import type { PushedEventPayload } from "../ingest/push-events.js";
+import {
+  type JourneyContext,
+  type JourneyDefinition,
+  JourneyExit,
+  type JourneyUser,
+  type WaitForEventOptions,
+  type WaitResult,
+} from "./define-journey.js";
+
+/** CEL for "this user's event, carrying these correlation values", evaluated inside Hatchet. */
+export function waitExpression(userKey: string, match: WaitForEventOptions["match"]): string {
+  const clauses = [`input.userKey == ${JSON.stringify(userKey)}`];
+  for (const [property, value] of Object.entries(match ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(property)) {
+      throw new Error(`waitForEvent match property ${JSON.stringify(property)} must be a plain identifier`);
+    }
+    clauses.push(`input.properties.${property} == ${JSON.stringify(value)}`);
+  }
+  return clauses.join(" && ");
+}
+
+/**
+ * The `ctx` a journey's code receives, bound to one Hatchet durable run. Every side effect is
+ * keyed by the run id and its position in the run, so a replay finds its earlier effect.
+ */
+export function createJourneyContext(deps: {
+  client: HogsendClient;
+  journey: JourneyDefinition;
+  state: JourneyState;
+  user: JourneyUser;
+  hatchet: DurableContext<JsonObject>;
+}): JourneyContext {
+  const { client, journey, state, user, hatchet } = deps;
+  const { db } = client.db;
+  const runId = state.hatchetRunId;
+  let position = 0;
+  const nextKey = (kind: string) => `${runId}:${++position}:${kind}`;
+  const log = (kind: string, idempotencyKey: string, message: string, data: Record<string, unknown> = {}) =>
+    insertJourneyLog(db, {
+      journeyStateId: state.id,
+      journeyId: journey.meta.id,
+      userKey: user.key,
+      kind,
+      message,
+      data,
+      idempotencyKey,
+    });
+
+  async function sleepFor(ms: number, label: string) {
+    const key = nextKey("sleep");
+    const deadline = new Date((await hatchet.now()).getTime() + ms);
+    await updateJourneyState(db, state.id, { status: "waiting", waitDeadline: deadline, currentStep: label });
+    await log("sleep", key, label, { until: deadline.toISOString() });
+    await hatchet.sleepFor(toHatchetDuration(ms));
+    await updateJourneyState(db, state.id, { status: "active", waitDeadline: null });
+  }
+
+  return {
+    sleep: (duration) => sleepFor(parseDuration(duration), `sleep:${duration}`),
+    sleepUntil: async (at) =>
+      sleepFor(
+        Math.max(0, at.getTime() - (await hatchet.now()).getTime()),
+        `sleep-until:${at.toISOString()}`,
+      ),
+
+    async waitForEvent(options): Promise<WaitResult> {
+      const key = nextKey("wait");
+      const started = await hatchet.now();
+      const deadline = started.getTime() + parseDuration(options.timeout);
+      const expression = waitExpression(user.key, options.match);
+      const label = `wait:${options.event}`;
+      await updateJourneyState(db, state.id, {
+        status: "waiting",
+        waitDeadline: new Date(deadline),
+        currentStep: label,
+      });
+      await log("wait", key, label, { timeout: options.timeout, match: options.match ?? null });
+      // Events that land between this call and the wait registering still count.
+      let since = started;
+      let result: WaitResult = { timedOut: true, properties: {}, occurredAt: null };
+      while (true) {
+        const remaining = deadline - (await hatchet.now()).getTime();
+        if (remaining <= 0) break;
+        const outcome = (await hatchet.waitFor(
+          Or(
+            new SleepCondition(toHatchetDuration(remaining), "timeout"),
+            new UserEventCondition(
+              options.event,
+              expression,
+              "event",
+              undefined,
+              user.key,
+              since.toISOString(),
+            ),
+          ),
+        )) as { CREATE?: { event?: PushedEventPayload[] } };
+        const payload = outcome.CREATE?.event?.[0];
+        if (!payload) break;
+        if (evaluateConditions(options.where, payload.properties)) {
+          result = {
+            timedOut: false,
+            properties: payload.properties,
+            occurredAt: new Date(payload.occurredAt),
+          };
+          break;
+        }
+        // Not the one (fails `where`): wait on, past this event.
+        since = new Date(new Date(payload.occurredAt).getTime() + 1);
+      }
+      await updateJourneyState(db, state.id, { status: "active", waitDeadline: null });
+      return result;
+    },
+
+    async checkpoint(name, data = {}) {
+      const key = nextKey("checkpoint");
+      await updateJourneyState(db, state.id, { currentStep: name });
+      await log("checkpoint", key, name, data);
+    },
+
+    async trigger(event, properties = {}) {
+      const key = nextKey("trigger");
+      await ingestEvent(
+        client,
+        {
+          name: event,
+          ...(user.userId
+            ? { userId: user.userId }
+            : user.email
+              ? { email: user.email }
+              : { anonymousId: user.anonymousId ?? user.key }),
+          eventProperties: { ...properties, journeyId: journey.meta.id },
+        },
+        { source: `journey:${journey.meta.id}`, idempotencyKey: `journey:${key}` },
+      );
+      await log("trigger", key, event, properties);
+    },
+
+    exit(reason) {
+      throw new JourneyExit(reason);
+    },
+
+    now: () => hatchet.now(),
+
+    history: {
+      hasEvent: (event, opts) => hasUserEvent(db, user.key, event, opts?.since),
+      async journey(journeyId) {
+        const found = await latestJourneyState(db, user.key, journeyId);
+        return found
+          ? { status: found.status, startedAt: found.startedAt, finishedAt: found.finishedAt }
+          : null;
+      },
+    },
+
+    guard: {
+      async isSubscribed(category = journey.meta.category) {
+        const prefs = await getEmailPreferences(db, user.contactId);
+        if (!prefs) return true;
+        if (prefs.unsubscribedAll || prefs.suppressed) return false;
+        return category === undefined || !prefs.optedOutCategories.includes(category);
+      },
+    },
+  };
+}

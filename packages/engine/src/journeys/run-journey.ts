@@ -1,0 +1,159 @@
+import type { DurableContext, JsonObject } from "@hatchet-dev/typescript-sdk/v1/index.js";
+import {
+  type Contact,
+  contactById,
+  eventById,
+  findStateByRunId,
+  finishJourneyState,
+  insertJourneyLog,
+  insertJourneyState,
+  type JourneyState,
+} from "@hogsend/db";
+import type { HogsendClient } from "../client.js";
+import { ingestEvent } from "../ingest/ingest-event.js";
+import type { PushedEventPayload } from "../ingest/push-events.js";
+import { admit } from "./admit.js";
+import { type JourneyDefinition, JourneyExit, type JourneyUser } from "./define-journey.js";
+import { createJourneyContext } from "./journey-context.js";
+
+export type JourneyRunOutcome =
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "completed" | "exited" | "already-finished"; stateId: string };
+
+/**
+ * One Hatchet run of a journey. A first run passes the guards and records the enrollment; a
+ * replay (same Hatchet run id) finds that enrollment and continues without the guards.
+ */
+export async function runJourney(
+  client: HogsendClient,
+  journey: JourneyDefinition,
+  payload: PushedEventPayload,
+  hatchet: DurableContext<JsonObject>,
+): Promise<JourneyRunOutcome> {
+  const { db } = client.db;
+  const { meta } = journey;
+  const runId = hatchet.workflowRunId();
+  const [event, contact] = await Promise.all([
+    eventById(db, payload.eventId),
+    contactById(db, payload.userKey),
+  ]);
+  if (!event || !contact) return { outcome: "skipped", reason: "trigger event or contact no longer exists" };
+
+  let state = await findStateByRunId(db, runId);
+  if (!state) {
+    const admission = await admit(db, journey, {
+      userKey: payload.userKey,
+      contactId: contact.id,
+      eventProperties: event.properties,
+      now: await hatchet.now(),
+    });
+    const skip = async (reason: string) => {
+      await insertJourneyLog(db, {
+        journeyId: meta.id,
+        userKey: payload.userKey,
+        kind: "skipped",
+        message: reason,
+        idempotencyKey: `${runId}:skipped`,
+      });
+      return { outcome: "skipped" as const, reason };
+    };
+    if (!admission.ok) return skip(admission.reason);
+    state =
+      (await insertJourneyState(db, {
+        journeyId: meta.id,
+        userKey: payload.userKey,
+        contactId: contact.id,
+        hatchetRunId: runId,
+        triggerEventId: event.id,
+        entryCount: admission.entryCount,
+        currentStep: "entered",
+      })) ?? (await findStateByRunId(db, runId));
+    if (!state) return skip("already active");
+    await insertJourneyLog(db, {
+      journeyStateId: state.id,
+      journeyId: meta.id,
+      userKey: payload.userKey,
+      kind: "entered",
+      message: `entered on ${event.event}`,
+      data: { eventId: event.id },
+      idempotencyKey: `${runId}:entered`,
+    });
+  }
+  if (state.status !== "active" && state.status !== "waiting")
+    return { outcome: "already-finished", stateId: state.id };
+
+  const user = toJourneyUser(contact, event.id, event.event, event.properties, event.occurredAt);
+  const ctx = createJourneyContext({ client, journey, state, user, hatchet });
+  try {
+    await journey.run(user, ctx);
+  } catch (err) {
+    if (err instanceof JourneyExit) {
+      await finish(client, journey, state, user, { status: "exited", exitReason: err.reason });
+      return { outcome: "exited", stateId: state.id };
+    }
+    // A cancelled run (exitOn) was already recorded as exited; don't report it as a failure.
+    if (hatchet.abortController?.signal.aborted) throw err;
+    await finish(client, journey, state, user, {
+      status: "failed",
+      error: (err as Error).message ?? String(err),
+    });
+    throw err;
+  }
+  await finish(client, journey, state, user, { status: "completed" });
+  return { outcome: "completed", stateId: state.id };
+}
+
+function toJourneyUser(
+  contact: Contact,
+  eventId: string,
+  eventName: string,
+  properties: Record<string, unknown>,
+  occurredAt: Date,
+): JourneyUser {
+  return {
+    key: contact.id,
+    contactId: contact.id,
+    userId: contact.externalId,
+    email: contact.email,
+    anonymousId: contact.anonymousId,
+    properties: contact.properties,
+    event: { id: eventId, name: eventName, properties, occurredAt },
+  };
+}
+
+/** Records the end and emits journey.completed / journey.failed once (keyed by the state). */
+async function finish(
+  client: HogsendClient,
+  journey: JourneyDefinition,
+  state: JourneyState,
+  user: JourneyUser,
+  outcome: { status: "completed" | "failed" | "exited"; exitReason?: string; error?: string },
+) {
+  const changed = await finishJourneyState(client.db.db, state.id, outcome);
+  await insertJourneyLog(client.db.db, {
+    journeyStateId: state.id,
+    journeyId: journey.meta.id,
+    userKey: user.key,
+    kind: outcome.status,
+    message: outcome.exitReason ?? outcome.error ?? outcome.status,
+    idempotencyKey: `${state.hatchetRunId}:finished`,
+  });
+  if (!changed || outcome.status === "exited") return;
+  await ingestEvent(
+    client,
+    {
+      name: `journey.${outcome.status}`,
+      ...(user.userId
+        ? { userId: user.userId }
+        : user.email
+          ? { email: user.email }
+          : { anonymousId: user.anonymousId ?? user.key }),
+      eventProperties: {
+        journeyId: journey.meta.id,
+        journeyStateId: state.id,
+        ...(outcome.error ? { error: outcome.error } : {}),
+      },
+    },
+    { source: `journey:${journey.meta.id}`, idempotencyKey: `journey:${state.id}:${outcome.status}` },
+  );
+}
