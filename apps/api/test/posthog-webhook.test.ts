@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
 
 const fixtures = resolve(import.meta.dirname, "../../../../shared/fixtures/posthog");
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(join(fixtures, name), "utf8")) as Record<string, any>;
+/** The fields the tests vary; the rest of the fixture passes through untouched. */
+type PostHogFixture = { event: Record<string, unknown> & { properties: Record<string, unknown> } };
+const fixture = (name: string) => JSON.parse(readFileSync(join(fixtures, name), "utf8")) as PostHogFixture;
 const SECRET = "phc-webhook-secret-for-tests";
 const stack = testStack();
 let db: TestDatabase;

@@ -10,6 +10,7 @@ import {
   type JourneyState,
 } from "@hogsend/db";
 import type { HogsendClient } from "../client.js";
+import { identityOf } from "../ingest/emit-contact-event.js";
 import { ingestEvent } from "../ingest/ingest-event.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
 import { admit } from "./admit.js";
@@ -33,6 +34,10 @@ export async function runJourney(
   const { db } = client.db;
   const { meta } = journey;
   const runId = hatchet.workflowRunId();
+  // hatchet.now() is a durable memo: it takes a slot in the run's event log. Take it on every
+  // run, replay included, so the log lines up when a new worker replays this run; taking it only
+  // on first entry (for the guards) breaks the replay with a non-determinism error.
+  const startedAt = await hatchet.now();
   const [event, contact] = await Promise.all([
     eventById(db, payload.eventId),
     contactById(db, payload.userKey),
@@ -45,7 +50,7 @@ export async function runJourney(
       userKey: payload.userKey,
       contactId: contact.id,
       eventProperties: event.properties,
-      now: await hatchet.now(),
+      now: startedAt,
     });
     const skip = async (reason: string) => {
       await insertJourneyLog(db, {
@@ -143,11 +148,12 @@ async function finish(
     client,
     {
       name: `journey.${outcome.status}`,
-      ...(user.userId
-        ? { userId: user.userId }
-        : user.email
-          ? { email: user.email }
-          : { anonymousId: user.anonymousId ?? user.key }),
+      ...identityOf({
+        id: user.key,
+        externalId: user.userId,
+        email: user.email,
+        anonymousId: user.anonymousId,
+      }),
       eventProperties: {
         journeyId: journey.meta.id,
         journeyStateId: state.id,
