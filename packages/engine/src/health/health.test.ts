@@ -1,13 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Journal } from "@hogsend/db/migrations";
 import { getFreePort } from "@hogsend/devstack";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHogsendClient, type HogsendClient } from "../client.js";
 import { createApp } from "../http/app.js";
 import { testEnv } from "../testing.js";
+import { heartbeatKey, startHeartbeat, WORKER_STALE_AFTER_MS } from "../worker/heartbeat.js";
 import type { HealthReport } from "./health.js";
 
 const clientJournal = JSON.parse(
@@ -144,6 +147,30 @@ describe("GET /v1/health", () => {
     const { status, body } = await health(appWith({ HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${closedPort}` }));
     expect(status).toBe(200);
     expect(body.components.hatchet.status).toBe("down");
+  });
+
+  it("reports the worker from its heartbeats without changing the status", async () => {
+    const namespace = `health_${randomUUID().slice(0, 8)}`;
+    const app = appWith({ HATCHET_CLIENT_NAMESPACE: namespace });
+    const none = await health(app);
+    expect(none.body.status).toBe("healthy");
+    expect(none.body.components.worker).toMatchObject({ status: "down", lastSeenAt: null, live: 0 });
+    expect(none.body.components.worker.error).toMatch(/is the worker running/);
+
+    const redis = new Redis(stack.REDIS_URL);
+    const key = heartbeatKey(namespace);
+    const beating = startHeartbeat(redis, key, "worker-a");
+    const stale = Date.now() - WORKER_STALE_AFTER_MS - 5_000;
+    await redis.zadd(key, stale, "worker-crashed");
+    await new Promise((r) => setTimeout(r, 50));
+    const up = (await health(app)).body.components.worker;
+    expect(up).toMatchObject({ status: "up", live: 1 });
+    expect(Date.now() - Date.parse(up.lastSeenAt ?? "")).toBeLessThan(5_000);
+
+    await beating.stop();
+    const gone = (await health(app)).body.components.worker;
+    expect(gone).toMatchObject({ status: "down", live: 0, lastSeenAt: new Date(stale).toISOString() });
+    await redis.quit();
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type TrackStatus,
 } from "@hogsend/db/migrations";
 import type { HogsendClient } from "../client.js";
+import { heartbeatKey, readHeartbeats, WORKER_STALE_AFTER_MS } from "../worker/heartbeat.js";
 import { type ComponentHealth, pingRedis, tcpReachable, timeProbe, withDeadline } from "./probes.js";
 
 export type HealthStatus = "healthy" | "degraded" | "migration_pending";
@@ -15,9 +16,28 @@ export interface HealthReport {
   status: HealthStatus;
   uptime: number;
   version: string;
-  components: { database: ComponentHealth; redis: ComponentHealth; hatchet: ComponentHealth };
+  components: {
+    database: ComponentHealth;
+    redis: ComponentHealth;
+    hatchet: ComponentHealth;
+    worker: WorkerHealth;
+  };
   /** Null when the database could not be asked. */
   schema: { engine: TrackStatus | null; client: TrackStatus | null };
+}
+
+/**
+ * Workers, as their Redis heartbeats tell: `up` when at least one beat recently, `down` when none
+ * did, `unknown` when Redis could not be asked, `disabled` without Redis. Informational: a missing
+ * worker never fails the api's readiness (events are stored and wait in Hatchet's queue).
+ */
+export interface WorkerHealth {
+  status: "up" | "down" | "unknown" | "disabled";
+  /** ISO time of the newest beat of any worker instance, or null. */
+  lastSeenAt: string | null;
+  /** Instances that beat within the last WORKER_STALE_AFTER_MS. */
+  live: number;
+  error?: string;
 }
 
 export interface HealthContent {
@@ -38,12 +58,13 @@ export async function checkHealth(client: HogsendClient, content: HealthContent)
     "schema probe",
   ).catch(() => [null, null] as const);
   const redis = client.redis;
-  const [database, redisHealth, hatchet, [engine, clientTrack]] = await Promise.all([
+  const [database, redisHealth, hatchet, worker, [engine, clientTrack]] = await Promise.all([
     timeProbe("postgres", deadline, () => sql`select 1`),
     redis
       ? timeProbe("redis", deadline, () => pingRedis(redis))
       : Promise.resolve<ComponentHealth>({ status: "disabled", latencyMs: null }),
     timeProbe("hatchet", deadline, () => tcpReachable(client.hatchetHostPort)),
+    probeWorkers(client, deadline),
     schemaProbe,
   ]);
   const behind = (engine && !engine.inSync) || (clientTrack && !clientTrack.inSync);
@@ -52,7 +73,31 @@ export async function checkHealth(client: HogsendClient, content: HealthContent)
     status: behind ? "migration_pending" : dependenciesUp ? "healthy" : "degraded",
     uptime: Math.round((Date.now() - client.startedAt) / 1000),
     version: client.version,
-    components: { database, redis: redisHealth, hatchet },
+    components: { database, redis: redisHealth, hatchet, worker },
     schema: { engine, client: clientTrack },
   };
+}
+
+async function probeWorkers(client: HogsendClient, deadlineMs: number): Promise<WorkerHealth> {
+  const redis = client.redis;
+  if (!redis) return { status: "disabled", lastSeenAt: null, live: 0 };
+  try {
+    const beats = await withDeadline(
+      readHeartbeats(redis, heartbeatKey(client.env.HATCHET_CLIENT_NAMESPACE)),
+      deadlineMs,
+      "worker heartbeat read",
+    );
+    return {
+      status: beats.live > 0 ? "up" : "down",
+      lastSeenAt: beats.lastSeenAt?.toISOString() ?? null,
+      live: beats.live,
+      ...(beats.live > 0
+        ? {}
+        : {
+            error: `no worker heartbeat in the last ${WORKER_STALE_AFTER_MS / 1000}s: is the worker running?`,
+          }),
+    };
+  } catch (err) {
+    return { status: "unknown", lastSeenAt: null, live: 0, error: (err as Error).message };
+  }
 }

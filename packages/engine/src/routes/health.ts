@@ -9,6 +9,15 @@ const ComponentSchema = z.object({
   error: z.string().optional(),
 });
 
+const WorkerSchema = z
+  .object({
+    status: z.enum(["up", "down", "unknown", "disabled"]),
+    lastSeenAt: z.string().nullable().openapi({ description: "Newest heartbeat of any worker instance" }),
+    live: z.number().int().openapi({ description: "Worker instances that beat in the last 30 s" }),
+    error: z.string().optional(),
+  })
+  .openapi({ description: "Informational: never changes `status`" });
+
 const TrackSchema = z
   .object({
     applied: z.number().int(),
@@ -23,7 +32,12 @@ const HealthSchema = z
     status: z.enum(["healthy", "degraded", "migration_pending"]),
     uptime: z.number().int().openapi({ description: "Seconds since the process started" }),
     version: z.string(),
-    components: z.object({ database: ComponentSchema, redis: ComponentSchema, hatchet: ComponentSchema }),
+    components: z.object({
+      database: ComponentSchema,
+      redis: ComponentSchema,
+      hatchet: ComponentSchema,
+      worker: WorkerSchema,
+    }),
     schema: z.object({ engine: TrackSchema, client: TrackSchema }),
   })
   .openapi("Health");

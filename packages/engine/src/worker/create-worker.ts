@@ -1,7 +1,7 @@
 import type { HogsendClient } from "../client.js";
 import type { JourneyDefinition } from "../journeys/define-journey.js";
 import { createJourneyTasks } from "../journeys/journey-tasks.js";
-import { startHeartbeat } from "./heartbeat.js";
+import { heartbeatKey, startHeartbeat, workerInstanceId } from "./heartbeat.js";
 import { selectJourneys } from "./select-journeys.js";
 
 export interface WorkerContent {
@@ -30,20 +30,25 @@ export async function createWorker(
     workflows: createJourneyTasks(client, journeys),
     slots: options.slots ?? 50,
   });
-  let heartbeat: { stop(): void } | undefined;
+  let heartbeat: { stop(): Promise<void> } | undefined;
   return {
     journeys: journeys.map((j) => j.meta.id),
     async start() {
       void worker.start();
       await worker.waitUntilReady(60_000);
-      if (client.redis) heartbeat = startHeartbeat(client.redis, name);
+      if (client.redis)
+        heartbeat = startHeartbeat(
+          client.redis,
+          heartbeatKey(client.env.HATCHET_CLIENT_NAMESPACE),
+          workerInstanceId(name),
+        );
       client.logger.info(
         `worker ${name} ready: ${journeys.length} journey(s): ${journeys.map((j) => j.meta.id).join(", ")}`,
       );
     },
     async stop() {
-      heartbeat?.stop();
       await worker.stop();
+      await heartbeat?.stop();
     },
   };
 }
