@@ -1,0 +1,111 @@
+import {
+  type EmailMessage,
+  type EmailProvider,
+  ProviderError,
+  type SendOutcome,
+  splitIntoBatches,
+} from "@hogsend/core";
+import { ServerClient } from "postmark";
+import { createCapturingFetch } from "./capture-response.js";
+import { classifyPostmarkError } from "./classify-error.js";
+import { parsePostmarkWebhook } from "./parse-webhook.js";
+import { toPostmarkMessage } from "./to-postmark-message.js";
+import { type BasicCredentials, verifyPostmarkWebhook } from "./verify-webhook.js";
+
+export interface PostmarkProviderOptions {
+  serverToken: string;
+  /** Message stream for sends without their own (default `outbound`, Postmark's transactional stream). */
+  messageStream?: string;
+  /** Credentials embedded in the webhook URL; webhooks are refused while unset. */
+  webhookBasicAuth?: BasicCredentials;
+  /** API base URL (default `https://api.postmarkapp.com`); tests point it at a local fake. */
+  baseUrl?: string;
+  /** A request without an answer after this long counts as a timeout (default 15 s). */
+  timeoutMs?: number;
+}
+
+export const POSTMARK_DEFAULT_BASE_URL = "https://api.postmarkapp.com";
+
+/** Postmark accepts at most 500 messages per batch request. */
+export const POSTMARK_MAX_BATCH_SIZE = 500;
+
+/** The SDK takes a scheme flag and a host (optionally with a path prefix) instead of a URL. */
+function sdkHost(baseUrl: string): { useHttps: boolean; requestHost: string } {
+  const url = new URL(baseUrl);
+  return {
+    useHttps: url.protocol === "https:",
+    requestHost: `${url.host}${url.pathname.replace(/\/$/, "")}`,
+  };
+}
+
+/** The Postmark adapter of the EmailProvider port, built on the official `postmark` SDK. */
+export function createPostmarkProvider(options: PostmarkProviderOptions): EmailProvider {
+  if (!options.serverToken) {
+    throw new Error("createPostmarkProvider: serverToken is required (POSTMARK_SERVER_TOKEN)");
+  }
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const stream = options.messageStream ?? "outbound";
+  const transport = createCapturingFetch();
+  const client = new ServerClient(options.serverToken, {
+    ...sdkHost(options.baseUrl ?? POSTMARK_DEFAULT_BASE_URL),
+    timeout: timeoutMs / 1_000,
+    fetch: transport.fetch,
+  });
+
+  const failAll = (count: number, error: ProviderError): SendOutcome[] =>
+    Array.from({ length: count }, () => ({ ok: false as const, error }));
+
+  const sendChunk = async (chunk: EmailMessage[]): Promise<SendOutcome[]> => {
+    const call = await transport.run(() =>
+      client.sendEmailBatch(chunk.map((m) => toPostmarkMessage(m, stream))),
+    );
+    if (!call.ok) return failAll(chunk.length, classifyPostmarkError(call.error, call.capture, timeoutMs));
+    const answers = call.value;
+    // The batch answers 200 with one entry per message; a non-zero ErrorCode refused that one.
+    return chunk.map((_, index): SendOutcome => {
+      const answer = answers[index];
+      if (answer && answer.ErrorCode === 0 && answer.MessageID) {
+        return { ok: true, providerMessageId: answer.MessageID };
+      }
+      return {
+        ok: false,
+        error: new ProviderError({
+          provider: "postmark",
+          kind: answer ? "rejected" : "unavailable",
+          reason: answer?.Message ?? "the batch answer had no entry for this message",
+          ...(answer ? { providerCode: String(answer.ErrorCode), providerStatus: 422 } : {}),
+        }),
+      };
+    });
+  };
+
+  return {
+    id: "postmark",
+    maxBatchSize: POSTMARK_MAX_BATCH_SIZE,
+
+    async send(message) {
+      const call = await transport.run(() => client.sendEmail(toPostmarkMessage(message, stream)));
+      if (!call.ok) return { ok: false, error: classifyPostmarkError(call.error, call.capture, timeoutMs) };
+      return { ok: true, providerMessageId: call.value.MessageID };
+    },
+
+    async sendBatch(messages) {
+      const outcomes: SendOutcome[] = [];
+      for (const chunk of splitIntoBatches(messages, POSTMARK_MAX_BATCH_SIZE)) {
+        const results = await sendChunk(chunk);
+        outcomes.push(...results);
+        const failure = results.find((r) => !r.ok);
+        // A retryable failure (rate limit, outage) would hit the next chunks too: stop, and
+        // report the rest with the same error so the mailer retries them later.
+        if (failure && !failure.ok && failure.error.retryable) {
+          outcomes.push(...failAll(messages.length - outcomes.length, failure.error));
+          break;
+        }
+      }
+      return outcomes;
+    },
+
+    verifyWebhook: (request) => verifyPostmarkWebhook(options.webhookBasicAuth, request),
+    parseWebhook: parsePostmarkWebhook,
+  };
+}

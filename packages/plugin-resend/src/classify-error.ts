@@ -1,0 +1,39 @@
+import { kindForStatus, ProviderError, parseRetryAfter } from "@hogsend/core";
+import type { ErrorResponse } from "resend";
+
+/**
+ * A Resend SDK error → a classified ProviderError. The SDK never throws: it answers
+ * `{ error, headers }`, with `headers: null` when no response arrived (network failure, or our
+ * timeout signal aborted the request).
+ */
+export function classifyResendError(
+  error: ErrorResponse,
+  headers: Record<string, string> | null,
+  timedOut: { aborted: boolean; timeoutMs: number },
+): ProviderError {
+  if (headers === null) {
+    return timedOut.aborted
+      ? new ProviderError({
+          provider: "resend",
+          kind: "timeout",
+          reason: `no answer within ${timedOut.timeoutMs} ms`,
+        })
+      : new ProviderError({ provider: "resend", kind: "unavailable", reason: error.message });
+  }
+  const status = typeof error.statusCode === "number" ? error.statusCode : undefined;
+  // Another request with this key is still in flight: retrying later replays its answer.
+  const kind =
+    error.name === "concurrent_idempotent_requests"
+      ? "unavailable"
+      : status === undefined
+        ? "unavailable"
+        : kindForStatus(status);
+  return new ProviderError({
+    provider: "resend",
+    kind,
+    reason: error.message,
+    providerStatus: status,
+    providerCode: error.name,
+    retryAfterMs: parseRetryAfter(headers["retry-after"]),
+  });
+}

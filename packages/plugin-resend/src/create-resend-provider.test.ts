@@ -1,0 +1,266 @@
+import { type EmailMessage, retryProviderCall } from "@hogsend/core";
+import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createResendProvider } from "./create-resend-provider.js";
+
+const API_KEY = "re_test_0123456789";
+let fake: FakeResend;
+
+beforeAll(async () => {
+  fake = await startFakeResend({ apiKey: API_KEY });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => fake.reset());
+
+const provider = (timeoutMs = 2_000) =>
+  createResendProvider({ apiKey: API_KEY, baseUrl: fake.url, timeoutMs });
+
+/** The n-th request the fake received; throws when there is none. */
+function requestAt(index: number) {
+  const request = fake.requests[index];
+  if (!request) throw new Error(`expected a request #${index}, got ${fake.requests.length}`);
+  return request;
+}
+
+const unsubscribeUrl = "https://api.example.com/v1/email/unsubscribe?token=tok_abc";
+
+function message(n = 1, overrides: Partial<EmailMessage> = {}): EmailMessage {
+  return {
+    from: "Acme <hello@mail.example.com>",
+    to: `user${n}@example.com`,
+    subject: `Welcome ${n}`,
+    html: `<p>Hello ${n}</p>`,
+    text: `Hello ${n}`,
+    replyTo: "support@example.com",
+    headers: {
+      "List-Unsubscribe": `<${unsubscribeUrl}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+    category: "welcome",
+    metadata: { send_id: `snd_${n}` },
+    idempotencyKey: `journey/welcome/user${n}/step-1`,
+    ...overrides,
+  };
+}
+
+describe("resend send", () => {
+  it("sends one email through the SDK with auth, headers, tags and the idempotency key", async () => {
+    const outcome = await provider().send(message());
+
+    expect(fake.requests).toHaveLength(1);
+    const request = requestAt(0);
+    expect(request.method).toBe("POST");
+    expect(request.path).toBe("/emails");
+    expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(request.headers["content-type"]).toBe("application/json");
+    expect(request.headers["idempotency-key"]).toBe("journey/welcome/user1/step-1");
+    expect(request.body).toEqual({
+      from: "Acme <hello@mail.example.com>",
+      to: "user1@example.com",
+      subject: "Welcome 1",
+      html: "<p>Hello 1</p>",
+      text: "Hello 1",
+      reply_to: "support@example.com",
+      headers: {
+        "List-Unsubscribe": `<${unsubscribeUrl}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      },
+      tags: [
+        { name: "send_id", value: "snd_1" },
+        { name: "category", value: "welcome" },
+      ],
+    });
+    expect(outcome).toEqual({ ok: true, providerMessageId: fake.emails[0]?.id });
+  });
+
+  it("replays a retried send with the same key instead of sending twice", async () => {
+    const first = await provider().send(message());
+    const second = await provider().send(message());
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.emails).toHaveLength(1);
+    expect(second).toEqual(first);
+  });
+
+  it("shortens over-long idempotency keys to a stable digest and sanitizes tags", async () => {
+    const longKey = `k/${"x".repeat(300)}`;
+    await provider().send(message(1, { idempotencyKey: longKey, metadata: { "send id": "a b@c" } }));
+    await provider().send(message(1, { idempotencyKey: longKey, metadata: { "send id": "a b@c" } }));
+    const [first, second] = [requestAt(0), requestAt(1)];
+    expect(first.headers["idempotency-key"]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(second.headers["idempotency-key"]).toBe(first.headers["idempotency-key"]);
+    expect((first.body as { tags: unknown }).tags).toEqual([
+      { name: "send_id", value: "a_b_c" },
+      { name: "category", value: "welcome" },
+    ]);
+  });
+
+  it("omits the idempotency header and optional fields when the message has none", async () => {
+    const bare: EmailMessage = {
+      from: "a@example.com",
+      to: "b@example.com",
+      subject: "Hi",
+      html: "<p>Hi</p>",
+    };
+    const outcome = await provider().send(bare);
+    expect(outcome.ok).toBe(true);
+    expect(requestAt(0).headers["idempotency-key"]).toBeUndefined();
+    expect(requestAt(0).body).toEqual({
+      from: "a@example.com",
+      to: "b@example.com",
+      subject: "Hi",
+      html: "<p>Hi</p>",
+    });
+  });
+});
+
+describe("resend batch", () => {
+  it("splits 250 messages into 100/100/50 batch requests and maps ids in order", async () => {
+    const messages = Array.from({ length: 250 }, (_, i) => message(i));
+    const outcomes = await provider().sendBatch(messages);
+
+    expect(fake.requests.map((r) => [r.method, r.path, (r.body as unknown[]).length])).toEqual([
+      ["POST", "/emails/batch", 100],
+      ["POST", "/emails/batch", 100],
+      ["POST", "/emails/batch", 50],
+    ]);
+    for (const request of fake.requests) {
+      expect(request.headers["x-batch-validation"]).toBe("strict");
+      expect(request.headers["idempotency-key"]).toMatch(/^batch:[0-9a-f]{64}$/);
+      for (const email of request.body as { headers: Record<string, string> }[]) {
+        expect(email.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+      }
+    }
+    expect(new Set(fake.requests.map((r) => r.headers["idempotency-key"])).size).toBe(3);
+    expect((requestAt(2).body as { to: string }[])[0]?.to).toBe("user200@example.com");
+    expect(outcomes).toHaveLength(250);
+    expect(outcomes.map((o) => (o.ok ? o.providerMessageId : "failed"))).toEqual(
+      fake.emails.map((e) => e.id),
+    );
+    expect(fake.emails.map((e) => e.payload.to)).toEqual(messages.map((m) => m.to));
+  });
+
+  it("replays a retried chunk (same keys → same batch key) and sends no key when one is missing", async () => {
+    const messages = [message(1), message(2), message(3)];
+    const first = await provider().sendBatch(messages);
+    const again = await provider().sendBatch(messages);
+    expect(again).toEqual(first);
+    expect(fake.emails).toHaveLength(3);
+
+    fake.reset();
+    await provider().sendBatch([message(1), message(2, { idempotencyKey: undefined })]);
+    expect(requestAt(0).headers["idempotency-key"]).toBeUndefined();
+  });
+
+  it("stops after a rate-limited chunk and reports the rest as rate limited", async () => {
+    fake.failNext({ status: 429, retryAfterSeconds: 3, after: 1 });
+    const outcomes = await provider().sendBatch(Array.from({ length: 250 }, (_, i) => message(i)));
+    expect(fake.requests).toHaveLength(2);
+    expect(outcomes.slice(0, 100).every((o) => o.ok)).toBe(true);
+    const rest = outcomes.slice(100);
+    expect(rest).toHaveLength(150);
+    for (const o of rest) {
+      expect(o.ok).toBe(false);
+      if (!o.ok) expect([o.error.kind, o.error.retryAfterMs]).toEqual(["rate_limited", 3_000]);
+    }
+  });
+
+  it("refuses a whole chunk when one email is invalid (strict validation) and goes on", async () => {
+    const messages = [
+      ...Array.from({ length: 100 }, (_, i) => message(i)),
+      message(100, { subject: "" }),
+      message(101),
+    ];
+    const outcomes = await provider().sendBatch(messages);
+    expect(outcomes.slice(0, 100).every((o) => o.ok)).toBe(true);
+    const failed = outcomes.slice(100);
+    expect(failed.map((o) => (o.ok ? "ok" : o.error.kind))).toEqual(["rejected", "rejected"]);
+    expect(!failed[0]?.ok && failed[0]?.error.reason).toMatch(/subject/);
+  });
+});
+
+describe("resend error classification", () => {
+  it("429 with Retry-After is rate_limited and retryable", async () => {
+    fake.failNext({ status: 429, retryAfterSeconds: 2 });
+    const outcome = await provider().send(message());
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toMatchObject({
+      kind: "rate_limited",
+      providerStatus: 429,
+      providerCode: "rate_limit_exceeded",
+      retryAfterMs: 2_000,
+      retryable: true,
+    });
+  });
+
+  it("500 is unavailable and retryable", async () => {
+    fake.failNext({ status: 500 });
+    const outcome = await provider().send(message());
+    expect(
+      !outcome.ok && [outcome.error.kind, outcome.error.providerStatus, outcome.error.retryable],
+    ).toEqual(["unavailable", 500, true]);
+  });
+
+  it("no answer within the timeout is a timeout", async () => {
+    fake.delayNext({ ms: 3_000 });
+    const started = performance.now();
+    const outcome = await provider(200).send(message());
+    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["timeout", true]);
+  });
+
+  it("422 is a permanent rejection with the provider's reason", async () => {
+    const outcome = await provider().send(message(1, { subject: "" }));
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error).toMatchObject({ kind: "rejected", providerStatus: 422, retryable: false });
+    expect(outcome.error.reason).toContain("subject");
+
+    fake.failNext({ status: 422 });
+    const scripted = await provider().send(message(2));
+    expect(!scripted.ok && scripted.error.kind).toBe("rejected");
+  });
+
+  it("a wrong API key is rejected, not retried", async () => {
+    const wrong = createResendProvider({ apiKey: "re_wrong", baseUrl: fake.url });
+    const outcome = await wrong.send(message());
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.providerStatus, outcome.error.code]).toEqual([
+      "rejected",
+      403,
+      "INTERNAL",
+    ]);
+  });
+
+  it("a refused connection is unavailable", async () => {
+    const closed = await startFakeResend();
+    const url = closed.url;
+    await closed.close();
+    const outcome = await createResendProvider({ apiKey: API_KEY, baseUrl: url }).send(message());
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.providerStatus]).toEqual([
+      "unavailable",
+      undefined,
+    ]);
+  });
+
+  it("retryProviderCall waits out Retry-After and resends with the same idempotency key", async () => {
+    fake.failNext({ status: 429, retryAfterSeconds: 1 });
+    const slept: number[] = [];
+    const result = await retryProviderCall(() => provider().send(message()), {
+      sleep: async (ms) => void slept.push(ms),
+    });
+    expect(result.ok).toBe(true);
+    expect(result.attempts).toBe(2);
+    expect(slept[0]).toBeGreaterThanOrEqual(1_000);
+    expect(fake.requests.map((r) => r.headers["idempotency-key"])).toEqual([
+      "journey/welcome/user1/step-1",
+      "journey/welcome/user1/step-1",
+    ]);
+    expect(fake.emails).toHaveLength(1);
+  });
+
+  it("refuses to build without an API key instead of reading the environment", () => {
+    expect(() => createResendProvider({ apiKey: "" })).toThrow(/RESEND_API_KEY/);
+  });
+});

@@ -1,0 +1,106 @@
+import {
+  type EmailMessage,
+  type EmailProvider,
+  ProviderError,
+  type SendOutcome,
+  splitIntoBatches,
+} from "@hogsend/core";
+import { Resend } from "resend";
+import { classifyResendError } from "./classify-error.js";
+import { batchIdempotencyKey, resendIdempotencyKey } from "./idempotency.js";
+import { parseResendWebhook } from "./parse-webhook.js";
+import { toResendEmail } from "./to-resend-email.js";
+import { assertWebhookSecret, verifyResendWebhook } from "./verify-webhook.js";
+
+export interface ResendProviderOptions {
+  apiKey: string;
+  /** Svix signing secret of the webhook (`whsec_…`); webhooks are refused while it is unset. */
+  webhookSecret?: string;
+  /** API base URL (default `https://api.resend.com`); tests point it at a local fake. */
+  baseUrl?: string;
+  /** A request without an answer after this long counts as a timeout (default 15 s). */
+  timeoutMs?: number;
+}
+
+export const RESEND_DEFAULT_BASE_URL = "https://api.resend.com";
+
+/** Resend accepts at most 100 emails per batch request. */
+export const RESEND_MAX_BATCH_SIZE = 100;
+
+/** The Resend adapter of the EmailProvider port, built on the official `resend` SDK. */
+export function createResendProvider(options: ResendProviderOptions): EmailProvider {
+  // An empty key would make the SDK fall back to process.env.RESEND_API_KEY: refuse it here.
+  if (!options.apiKey) throw new Error("createResendProvider: apiKey is required (RESEND_API_KEY)");
+  if (options.webhookSecret) assertWebhookSecret(options.webhookSecret);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  // Passing baseUrl always keeps the SDK from reading RESEND_BASE_URL from the environment.
+  const resend = new Resend(options.apiKey, { baseUrl: options.baseUrl ?? RESEND_DEFAULT_BASE_URL });
+
+  const failAll = (count: number, error: ProviderError): SendOutcome[] =>
+    Array.from({ length: count }, () => ({ ok: false as const, error }));
+
+  const sendChunk = async (chunk: EmailMessage[]): Promise<SendOutcome[]> => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const idempotencyKey = batchIdempotencyKey(chunk.map((m) => resendIdempotencyKey(m.idempotencyKey)));
+    const response = await resend.batch.send(chunk.map(toResendEmail), {
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      signal,
+    });
+    if (response.error) {
+      return failAll(
+        chunk.length,
+        classifyResendError(response.error, response.headers, { aborted: signal.aborted, timeoutMs }),
+      );
+    }
+    const ids = response.data.data;
+    return chunk.map((_, index): SendOutcome => {
+      const id = ids[index]?.id;
+      if (id) return { ok: true, providerMessageId: id };
+      const reason = "the batch answer carried no id for this email";
+      return { ok: false, error: new ProviderError({ provider: "resend", kind: "unavailable", reason }) };
+    });
+  };
+
+  return {
+    id: "resend",
+    maxBatchSize: RESEND_MAX_BATCH_SIZE,
+
+    async send(message) {
+      const signal = AbortSignal.timeout(timeoutMs);
+      const idempotencyKey = resendIdempotencyKey(message.idempotencyKey);
+      const response = await resend.emails.send(toResendEmail(message), {
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        signal,
+      });
+      if (response.error) {
+        return {
+          ok: false,
+          error: classifyResendError(response.error, response.headers, {
+            aborted: signal.aborted,
+            timeoutMs,
+          }),
+        };
+      }
+      return { ok: true, providerMessageId: response.data.id };
+    },
+
+    async sendBatch(messages) {
+      const outcomes: SendOutcome[] = [];
+      for (const chunk of splitIntoBatches(messages, RESEND_MAX_BATCH_SIZE)) {
+        const results = await sendChunk(chunk);
+        outcomes.push(...results);
+        const failure = results.find((r) => !r.ok);
+        // A retryable failure (rate limit, outage) would hit the next chunks too: stop, and
+        // report the rest with the same error so the mailer retries them later.
+        if (failure && !failure.ok && failure.error.retryable) {
+          outcomes.push(...failAll(messages.length - outcomes.length, failure.error));
+          break;
+        }
+      }
+      return outcomes;
+    },
+
+    verifyWebhook: (request) => verifyResendWebhook(resend, options.webhookSecret, request),
+    parseWebhook: parseResendWebhook,
+  };
+}
