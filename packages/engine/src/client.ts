@@ -1,9 +1,10 @@
 import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
-import { hostPortFromHatchetToken } from "@hogsend/core";
+import { type EmailProvider, hostPortFromHatchetToken } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
 import { Redis } from "ioredis";
 import { type Auth, createAuth } from "./auth/better-auth.js";
 import { createRedisSecondaryStorage } from "./auth/secondary-storage.js";
+import { createEmailProvider } from "./email/providers.js";
 import type { Env } from "./env.js";
 import { createLogger, type Logger } from "./logger.js";
 import {
@@ -29,6 +30,8 @@ export interface HogsendClient {
   rateLimiter: RateLimiter;
   /** Public base URL of the api. */
   publicUrl: string;
+  /** The email provider EMAIL_PROVIDER selects (the outbox in dev without a provider key). */
+  email: EmailProvider;
   close(): Promise<void>;
 }
 
@@ -91,6 +94,7 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     secureCookies: authUrl.startsWith("https://"),
   });
   const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
+  const email = createEmailProvider(env, db.db);
   let closing: Promise<void> | undefined;
   return {
     env,
@@ -104,6 +108,7 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     auth,
     rateLimiter,
     publicUrl,
+    email,
     close: () => {
       closing ??= (async () => {
         await Promise.allSettled([db.close(), redis ? closeRedis(redis) : undefined]);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { envShape, readEnv } from "./env.js";
+import { envShape, readEnv, resolveEmailProvider } from "./env.js";
 import { renderEnvExample } from "./env-example.js";
 
 // A structurally valid Hatchet token: the engine address travels as a JWT claim.
@@ -30,7 +30,6 @@ describe("env contract", () => {
       NODE_ENV: "development",
       PORT: 3002,
       HATCHET_CLIENT_TLS_STRATEGY: "tls",
-      EMAIL_PROVIDER: "resend",
       ENABLED_JOURNEYS: "*",
       SKIP_SCHEMA_CHECK: false,
     });
@@ -63,6 +62,8 @@ describe("env contract", () => {
   it("in production requires REDIS_URL and refuses short or placeholder secrets, with the other errors", () => {
     expect(issueKeys({ ...minimal, NODE_ENV: "production", PORT: "x" })).toEqual([
       "PORT",
+      "RESEND_API_KEY",
+      "EMAIL_FROM",
       "REDIS_URL",
       "BETTER_AUTH_SECRET",
     ]);
@@ -71,6 +72,8 @@ describe("env contract", () => {
       NODE_ENV: "production",
       REDIS_URL: "redis://redis:6379",
       BETTER_AUTH_SECRET: "change-me-change-me-change-me-change-me",
+      RESEND_API_KEY: "re_live_key",
+      EMAIL_FROM: "Acme <hello@acme.com>",
     });
     expect(placeholder.ok).toBe(false);
     if (!placeholder.ok) expect(placeholder.issues[0]?.reason).toMatch(/placeholder/);
@@ -79,8 +82,34 @@ describe("env contract", () => {
       NODE_ENV: "production",
       REDIS_URL: "redis://redis:6379",
       BETTER_AUTH_SECRET: "q3J9yX2vL8mN4pR7tW1zB6cF0hK5sD2gA9eU3iO7",
+      RESEND_API_KEY: "re_live_key",
+      EMAIL_FROM: "Acme <hello@acme.com>",
     });
     expect(good.ok).toBe(true);
+  });
+
+  it("picks the outbox only outside production with no provider key, and requires the chosen provider's key", () => {
+    expect(resolveEmailProvider(minimal)).toBe("outbox");
+    expect(resolveEmailProvider({ ...minimal, RESEND_API_KEY: "re_x" })).toBe("resend");
+    expect(resolveEmailProvider({ ...minimal, POSTMARK_SERVER_TOKEN: "pm" })).toBe("postmark");
+    expect(resolveEmailProvider({ ...minimal, NODE_ENV: "production" })).toBe("resend");
+    expect(issueKeys({ ...minimal, EMAIL_PROVIDER: "resend" })).toEqual(["RESEND_API_KEY"]);
+    expect(issueKeys({ ...minimal, EMAIL_PROVIDER: "postmark" })).toEqual(["POSTMARK_SERVER_TOKEN"]);
+    // A Postmark-only deploy needs no Resend key.
+    const postmarkOnly = {
+      ...minimal,
+      NODE_ENV: "production",
+      REDIS_URL: "redis://redis:6379",
+      BETTER_AUTH_SECRET: "q3J9yX2vL8mN4pR7tW1zB6cF0hK5sD2gA9eU3iO7",
+      EMAIL_FROM: "Acme <hello@acme.com>",
+      EMAIL_PROVIDER: "postmark",
+      POSTMARK_SERVER_TOKEN: "pm-token",
+    };
+    expect(issueKeys(postmarkOnly)).toEqual([]);
+    const outbox = readEnv({ ...postmarkOnly, EMAIL_PROVIDER: "outbox" });
+    expect(outbox.ok ? [] : outbox.issues).toEqual([
+      { key: "EMAIL_PROVIDER", reason: expect.stringMatching(/refused in production/) },
+    ]);
   });
 
   it("refuses a token that carries no engine address unless HATCHET_CLIENT_HOST_PORT is set", () => {

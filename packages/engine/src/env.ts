@@ -15,6 +15,9 @@ const flag = (fallback: boolean) =>
     .default(fallback ? "true" : "false")
     .transform((v) => v === "true");
 
+export const EMAIL_PROVIDER_IDS = ["resend", "postmark", "outbox"] as const;
+export type EmailProviderId = (typeof EMAIL_PROVIDER_IDS)[number];
+
 const url = (what: string) => z.url({ message: `must be a URL (${what})` });
 const optionalSecret = (what: string) => z.string().min(1).optional().describe(what);
 
@@ -115,19 +118,60 @@ export const envSections = {
   },
   Email: {
     EMAIL_PROVIDER: z
-      .enum(["resend", "postmark", "outbox"], { message: "must be one of resend, postmark, outbox" })
-      .default("resend")
-      .describe("Email provider id"),
-    RESEND_API_KEY: optionalSecret("Resend API key"),
-    RESEND_FROM_EMAIL: z.string().optional().describe('Default sender, e.g. "Acme <hello@acme.com>"'),
+      .enum(EMAIL_PROVIDER_IDS, { message: `must be one of ${EMAIL_PROVIDER_IDS.join(", ")}` })
+      .optional()
+      .describe(
+        "Email provider: resend, postmark, or outbox (dev only: keeps mail in the database). " +
+          "Default: resend, or outbox outside production when no provider key is set",
+      ),
+    EMAIL_FROM: z
+      .string()
+      .min(3)
+      .optional()
+      .describe('Sender of every email, e.g. "Acme <hello@acme.com>". Required in production'),
+    EMAIL_REPLY_TO: z.email({ message: "must be an email address" }).optional().describe("Reply-To address"),
+    EMAIL_POSTAL_ADDRESS: z
+      .string()
+      .optional()
+      .describe("Postal address in the footer of marketing email (CAN-SPAM)"),
+    EMAIL_TRACK_OPENS: flag(true).describe("Add an open pixel to non-system email"),
+    EMAIL_TRACK_CLICKS: flag(true).describe("Rewrite links in non-system email through /v1/t/c/:id"),
+    EMAIL_BOUNCE_SUPPRESS_THRESHOLD: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(3)
+      .describe("Permanent bounces after which a contact is suppressed"),
+    EMAIL_FREQUENCY_CAP_PER_DAY: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .optional()
+      .describe("Most non-transactional emails one contact gets in 24 h (unset: no cap)"),
+    EMAIL_SEND_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(30)
+      .describe("POST /v1/emails requests a minute per API key"),
+    RESEND_API_KEY: optionalSecret("Resend API key (required when the provider is resend)"),
     RESEND_WEBHOOK_SECRET: optionalSecret("Svix signing secret of the Resend webhook (whsec_…)"),
-    POSTMARK_SERVER_TOKEN: optionalSecret("Postmark server token"),
+    RESEND_BASE_URL: url("Resend API base URL").optional().describe("Resend API base URL (proxies, tests)"),
+    POSTMARK_SERVER_TOKEN: optionalSecret("Postmark server token (required when the provider is postmark)"),
+    POSTMARK_MESSAGE_STREAM: z.string().min(1).default("outbound").describe("Postmark message stream"),
     POSTMARK_WEBHOOK_USER: optionalSecret("HTTP Basic user embedded in the Postmark webhook URL"),
     POSTMARK_WEBHOOK_PASS: optionalSecret("HTTP Basic password embedded in the Postmark webhook URL"),
+    POSTMARK_BASE_URL: url("Postmark API base URL")
+      .optional()
+      .describe("Postmark API base URL (proxies, tests)"),
   },
   PostHog: {
     POSTHOG_API_KEY: optionalSecret("Project API key for capturing email and journey events"),
     POSTHOG_HOST: url("PostHog host").default("https://us.i.posthog.com").describe("PostHog host"),
+    POSTHOG_PERSONAL_API_KEY: optionalSecret(
+      "Personal API key to read person properties for journey conditions",
+    ),
+    POSTHOG_PROJECT_ID: z.string().optional().describe("Project id the person properties are read from"),
     POSTHOG_WEBHOOK_SECRET: optionalSecret("Shared secret PostHog sends in x-posthog-webhook-secret"),
   },
   Operations: {
@@ -173,7 +217,26 @@ function crossFieldIssues(source: Record<string, string | undefined>): EnvIssue[
       });
     }
   }
+  // An invalid EMAIL_PROVIDER is reported by the schema; its key rules would only add noise.
+  const explicit = source.EMAIL_PROVIDER;
+  const provider =
+    explicit && !(EMAIL_PROVIDER_IDS as readonly string[]).includes(explicit)
+      ? null
+      : resolveEmailProvider(source);
+  if (provider === "resend" && !source.RESEND_API_KEY)
+    issues.push({
+      key: "RESEND_API_KEY",
+      reason: "is required when the email provider is resend (or set EMAIL_PROVIDER=postmark)",
+    });
+  if (provider === "postmark" && !source.POSTMARK_SERVER_TOKEN)
+    issues.push({ key: "POSTMARK_SERVER_TOKEN", reason: "is required when EMAIL_PROVIDER=postmark" });
   if (source.NODE_ENV !== "production") return issues;
+  if (provider === "outbox")
+    issues.push({
+      key: "EMAIL_PROVIDER",
+      reason: "outbox keeps mail in the database and is refused in production; use resend or postmark",
+    });
+  if (!source.EMAIL_FROM) issues.push({ key: "EMAIL_FROM", reason: "is required in production" });
   if (!source.REDIS_URL) issues.push({ key: "REDIS_URL", reason: "is required in production" });
   const secret = source.BETTER_AUTH_SECRET;
   if (secret && secret.length < 32) {
@@ -191,6 +254,26 @@ function crossFieldIssues(source: Record<string, string | undefined>): EnvIssue[
 }
 
 export type Env = z.output<typeof envSchema>;
+
+/**
+ * The provider in effect: the explicit EMAIL_PROVIDER, else resend, except outside production
+ * with no provider key at all, where a newcomer gets the outbox and sees mail without an account.
+ * Call it on a source the schema accepted (EMAIL_PROVIDER is then a known id or unset).
+ */
+export function resolveEmailProvider(source: {
+  [key: string]: unknown;
+  EMAIL_PROVIDER?: string | undefined;
+  NODE_ENV?: string | undefined;
+  RESEND_API_KEY?: string | undefined;
+  POSTMARK_SERVER_TOKEN?: string | undefined;
+}): EmailProviderId {
+  const explicit = source.EMAIL_PROVIDER;
+  if (explicit) return explicit as EmailProviderId;
+  if (source.NODE_ENV === "production") return "resend";
+  if (source.RESEND_API_KEY) return "resend";
+  if (source.POSTMARK_SERVER_TOKEN) return "postmark";
+  return "outbox";
+}
 
 /** Parses without side effects (tests, tooling). */
 export function readEnv(source: Record<string, string | undefined> = process.env): EnvResult<Env> {

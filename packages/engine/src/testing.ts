@@ -13,6 +13,12 @@ export function testEnv(stack: ProvidedStack, overrides: Record<string, string |
     HATCHET_CLIENT_HOST_PORT: stack.HATCHET_CLIENT_HOST_PORT,
     HATCHET_CLIENT_TLS_STRATEGY: stack.HATCHET_CLIENT_TLS_STRATEGY,
     HATCHET_CLIENT_NAMESPACE: stack.HATCHET_CLIENT_NAMESPACE,
+    EMAIL_FROM: "Hogsend Tests <tests@hogsend.test>",
+    // Production requires a provider key; point it at a closed local port so no test mail can
+    // leave the machine. Without NODE_ENV=production the outbox provider is in effect.
+    ...(overrides.NODE_ENV === "production"
+      ? { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: "http://127.0.0.1:9" }
+      : {}),
     ...overrides,
   };
   const result = readEnv(source);

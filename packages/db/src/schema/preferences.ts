@@ -1,4 +1,4 @@
-import { boolean, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { tenantId, updatedAt } from "./columns.js";
 import { contacts } from "./contacts.js";
 
@@ -14,6 +14,9 @@ export const emailPreferences = pgTable("email_preferences", {
   /** Bounced or complained: nothing but system mail may go out. */
   suppressed: boolean("suppressed").notNull().default(false),
   suppressedReason: text("suppressed_reason"),
+  suppressedAt: timestamp("suppressed_at", { withTimezone: true }),
+  /** Permanent bounces so far; at EMAIL_BOUNCE_SUPPRESS_THRESHOLD the contact is suppressed. */
+  bounceCount: integer("bounce_count").notNull().default(0),
   metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
   updatedAt: updatedAt(),
 });

@@ -1,0 +1,38 @@
+import type { EmailMessage, EmailProvider, SendOutcome } from "@hogsend/core";
+import { type Queryable, schema } from "@hogsend/db";
+
+/**
+ * The dev provider: keeps each rendered email in `outbox_messages` instead of sending it, so a
+ * newcomer sees mail at /v1/dev/outbox without a provider account. Refused in production by the
+ * env contract. It has no webhooks: every webhook is refused.
+ */
+export function createOutboxProvider(db: Queryable): EmailProvider {
+  const store = async (message: EmailMessage): Promise<SendOutcome> => {
+    const [row] = await db
+      .insert(schema.outboxMessages)
+      .values({
+        sendId: message.metadata?.send_id ?? null,
+        from: message.from,
+        to: message.to,
+        subject: message.subject,
+        html: message.html,
+        text: message.text ?? "",
+        headers: message.headers ?? {},
+      })
+      .returning({ id: schema.outboxMessages.id });
+    if (!row) throw new Error("the outbox row was not written");
+    return { ok: true, providerMessageId: `outbox_${row.id}` };
+  };
+  return {
+    id: "outbox",
+    maxBatchSize: 500,
+    send: store,
+    async sendBatch(messages) {
+      const outcomes: SendOutcome[] = [];
+      for (const message of messages) outcomes.push(await store(message));
+      return outcomes;
+    },
+    verifyWebhook: () => ({ ok: false, reason: "the outbox provider receives no webhooks" }),
+    parseWebhook: () => ({ ok: true, events: [], ignored: ["the outbox provider receives no webhooks"] }),
+  };
+}
