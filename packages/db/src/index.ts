@@ -6,14 +6,29 @@ export {
   defaultClientMigrationsDir,
   readDatabaseEnv,
 } from "./env.js";
+export * from "./queries/admin-contacts.js";
+export * from "./queries/admin-events.js";
+export * from "./queries/admin-journeys.js";
 export * from "./queries/api-keys.js";
 export * from "./queries/audit-logs.js";
 export * from "./queries/contacts.js";
+export * from "./queries/email-sends.js";
 export * from "./queries/events.js";
 export * from "./queries/journeys.js";
+export { decodeKeysetCursor, type KeysetCursor, type Page } from "./queries/pagination.js";
+export * from "./queries/preferences.js";
 export { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from "./schema/api-keys.js";
 export type { AuditLog } from "./schema/audit.js";
 export type { Contact } from "./schema/contacts.js";
+export {
+  EMAIL_EVENT_TYPES,
+  EMAIL_SEND_STATUSES,
+  type EmailEvent,
+  type EmailEventType,
+  type EmailSend,
+  type EmailSendStatus,
+  type OutboxMessage,
+} from "./schema/email.js";
 export type { UserEvent } from "./schema/events.js";
 export * as schema from "./schema/index.js";
 export { JOURNEY_STATUSES, type JourneyState, type JourneyStatus } from "./schema/journeys.js";

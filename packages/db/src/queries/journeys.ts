@@ -102,6 +102,45 @@ export async function exitLiveStates(
     .returning();
 }
 
+/**
+ * Ends one live enrollment of a journey as exited and logs why, in one transaction; the first
+ * claim wins. Undefined when the journey has no such state; `ended: false` (with the state as it
+ * stands) when it was no longer live.
+ */
+export async function exitJourneyState(
+  db: Queryable,
+  input: { journeyId: string; stateId: string; reason: string },
+): Promise<{ ended: boolean; state: JourneyState } | undefined> {
+  const ofJourney = and(eq(journeyStates.id, input.stateId), eq(journeyStates.journeyId, input.journeyId));
+  return db.transaction(async (tx) => {
+    const [ended] = await tx
+      .update(journeyStates)
+      .set({
+        status: "exited",
+        exitReason: input.reason,
+        waitDeadline: null,
+        finishedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(ofJourney, inArray(journeyStates.status, LIVE)))
+      .returning();
+    if (ended) {
+      // The run's own finish log shares this key, so a run that wakes late logs nothing more.
+      await insertJourneyLog(tx, {
+        journeyStateId: ended.id,
+        journeyId: ended.journeyId,
+        userKey: ended.userKey,
+        kind: "exited",
+        message: input.reason,
+        idempotencyKey: `${ended.hatchetRunId}:finished`,
+      });
+      return { ended: true, state: ended };
+    }
+    const [current] = await tx.select().from(journeyStates).where(ofJourney).limit(1);
+    return current ? { ended: false, state: current } : undefined;
+  });
+}
+
 /** Records a log line; with an idempotency key, a replay's second write is a no-op (returns false). */
 export async function insertJourneyLog(
   db: Queryable,

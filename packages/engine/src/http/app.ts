@@ -7,6 +7,9 @@ import type { JourneyDefinition } from "../journeys/define-journey.js";
 import { exitRulesOf } from "../journeys/exit-check.js";
 import { registerApiKeyRoutes } from "../routes/admin/api-keys.js";
 import { registerAuditLogRoutes } from "../routes/admin/audit-logs.js";
+import { registerAdminContactRoutes } from "../routes/admin/contacts.js";
+import { registerAdminEventRoutes } from "../routes/admin/events.js";
+import { registerAdminJourneyRoutes } from "../routes/admin/journeys.js";
 import { registerAuthRoutes } from "../routes/auth.js";
 import { registerContactRoutes } from "../routes/contacts.js";
 import { registerEventRoutes } from "../routes/events.js";
@@ -66,6 +69,9 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
   );
   registerApiKeyRoutes(app, client);
   registerAuditLogRoutes(app, client);
+  registerAdminContactRoutes(app, client);
+  registerAdminEventRoutes(app, client);
+  registerAdminJourneyRoutes(app, client, content.journeys ?? []);
 
   if (client.env.NODE_ENV !== "production") {
     app.doc31("/openapi.json", {

@@ -27,13 +27,25 @@ export async function runExitCheck(
   const journeyIds = rules.get(event);
   if (!journeyIds) return 0;
   const exited = await exitLiveStates(client.db.db, userKey, journeyIds, `exitOn:${event}`);
-  if (exited.length > 0) {
-    try {
-      await client.hatchet.runs.cancel({ ids: exited.map((s) => s.hatchetRunId) });
-    } catch (err) {
-      // The states are already exited; a run that wakes finds that and stops.
-      client.logger.warn("could not cancel exited journey runs", { error: (err as Error).message });
-    }
-  }
+  await cancelJourneyRuns(
+    client,
+    exited.map((s) => s.hatchetRunId),
+  );
   return exited.length;
+}
+
+/**
+ * Cancels the Hatchet runs of enrollments already marked ended. Never throws: the states are
+ * ended first, and a run whose cancel did not land cannot re-open them (its state writes only
+ * touch live states). Returns whether the engine accepted the cancel.
+ */
+export async function cancelJourneyRuns(client: HogsendClient, runIds: string[]): Promise<boolean> {
+  if (runIds.length === 0) return true;
+  try {
+    await client.hatchet.runs.cancel({ ids: runIds });
+    return true;
+  } catch (err) {
+    client.logger.warn("could not cancel exited journey runs", { error: (err as Error).message });
+    return false;
+  }
 }

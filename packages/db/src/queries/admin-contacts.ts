@@ -1,0 +1,70 @@
+import { and, desc, eq, ilike, isNull, or } from "drizzle-orm";
+import type { Queryable } from "../client.js";
+import { type Contact, contacts } from "../schema/contacts.js";
+import type { UserEvent } from "../schema/events.js";
+import type { JourneyState } from "../schema/journeys.js";
+import type { EmailPreferences } from "../schema/preferences.js";
+import { listEvents } from "./admin-events.js";
+import { listJourneyStates } from "./admin-journeys.js";
+import { getEmailPreferences } from "./journeys.js";
+import { afterCursor, cursorText, type KeysetCursor, type Page, toPage } from "./pagination.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** LIKE's wildcards in user input match themselves. */
+const escapeLike = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function matching(search: string) {
+  const like = `%${escapeLike(search)}%`;
+  return or(
+    ilike(contacts.email, like),
+    ilike(contacts.externalId, like),
+    eq(contacts.anonymousId, search),
+    UUID.test(search) ? eq(contacts.id, search) : undefined,
+  );
+}
+
+/**
+ * Live contacts, most recently seen first, keyset-paginated on (last_seen_at, id). `search`
+ * matches a substring of the email or user id (any case), or an anonymous id or contact id exactly.
+ */
+export async function listContacts(
+  db: Queryable,
+  options: { limit: number; cursor?: KeysetCursor | undefined; search?: string | undefined },
+): Promise<Page<Contact>> {
+  const search = options.search?.trim();
+  const rows = await db
+    .select({ row: contacts, cursorAt: cursorText(contacts.lastSeenAt) })
+    .from(contacts)
+    .where(
+      and(
+        isNull(contacts.deletedAt),
+        search ? matching(search) : undefined,
+        afterCursor(contacts.lastSeenAt, contacts.id, options.cursor),
+      ),
+    )
+    .orderBy(desc(contacts.lastSeenAt), desc(contacts.id))
+    .limit(options.limit + 1);
+  return toPage(rows, options.limit);
+}
+
+export interface ContactTimeline {
+  /** Newest first; page on with listEvents and `nextCursor`. */
+  events: Page<UserEvent>;
+  journeyStates: Page<JourneyState>;
+  preferences: EmailPreferences | undefined;
+}
+
+/** What happened to one contact: one query per part, keyed on its canonical user key (its id). */
+export async function contactTimeline(
+  db: Queryable,
+  contactId: string,
+  options: { eventLimit: number; stateLimit: number },
+): Promise<ContactTimeline> {
+  const [events, journeyStates, preferences] = await Promise.all([
+    listEvents(db, { userKey: contactId, limit: options.eventLimit }),
+    listJourneyStates(db, { userKey: contactId, limit: options.stateLimit }),
+    getEmailPreferences(db, contactId),
+  ]);
+  return { events, journeyStates, preferences };
+}
