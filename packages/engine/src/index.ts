@@ -18,16 +18,20 @@ export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js
 export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
 export { type IngestResult, ingestEvent } from "./ingest/ingest-event.js";
 export { redrivePendingEvents, startRedriveLoop } from "./ingest/redrive.js";
+export { type Admission, type AdmissionFacts, decideAdmission } from "./journeys/admission.js";
 export {
   defineJourney,
   type EntryLimit,
   type JourneyContext,
   type JourneyDefinition,
+  JourneyExit,
   type JourneyMeta,
   type JourneyUser,
   type WaitForEventOptions,
   type WaitResult,
 } from "./journeys/define-journey.js";
+export { type ExitRules, exitRulesOf } from "./journeys/exit-check.js";
+export { waitExpression } from "./journeys/journey-context.js";
 export { journeyTaskName } from "./journeys/journey-tasks.js";
 export { createLogger, type Logger } from "./logger.js";
 export {
