@@ -1,5 +1,6 @@
 import type { AppContent } from "@hogsend/engine";
 import clientJournal from "../../../migrations/meta/_journal.json" with { type: "json" };
+import { templates } from "./emails/index.js";
 import { journeys } from "./journeys/index.js";
 import { webhookSources } from "./webhook-sources/index.js";
 
@@ -8,4 +9,5 @@ export const content: AppContent = {
   clientJournal,
   webhookSources,
   journeys,
+  templates,
 };

@@ -6,11 +6,14 @@ import {
   checkBootSchema,
   createApp,
   createHogsendClient,
+  createMailer,
   ensureBootstrapApiKey,
   ensureFirstAdmin,
   loadEnv,
   type RunningServer,
+  exitRulesOf,
   serveApp,
+  startEmailRedriveLoop,
   startRedriveLoop,
 } from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
@@ -24,6 +27,7 @@ const { logger } = client;
 // shuts down cleanly instead of killing the process mid-boot.
 let server: RunningServer | undefined;
 let redrive: { stop(): Promise<void> } | undefined;
+let emailRedrive: { stop(): Promise<void> } | undefined;
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -31,6 +35,7 @@ async function shutdown(signal: string) {
   logger.info(`${signal} received: draining requests and closing pools`);
   await server?.close();
   await redrive?.stop();
+  await emailRedrive?.stop();
   await client.close();
   logger.info("api stopped");
   process.exit(0);
@@ -68,3 +73,11 @@ try {
 server = await serveApp(createApp(client, content), { port: env.PORT, logger });
 // Events stored while the engine was unreachable get pushed once it answers again.
 redrive = startRedriveLoop(client);
+// Sends recorded but never delivered (a crash mid-dispatch, retries exhausted) go out from here.
+if (content.templates) {
+  const mailer = createMailer(client, {
+    templates: content.templates,
+    exitRules: exitRulesOf(content.journeys ?? []),
+  });
+  emailRedrive = startEmailRedriveLoop(client, mailer);
+}

@@ -4,6 +4,7 @@
  */
 import { createHogsendClient, createWorker, loadEnv } from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
+import { templates } from "./emails/index.js";
 import { journeys } from "./journeys/index.js";
 
 const env = loadEnv("worker");
@@ -25,7 +26,7 @@ process.once("SIGTERM", () => void shutdown("SIGTERM"));
 process.once("SIGINT", () => void shutdown("SIGINT"));
 
 try {
-  worker = await createWorker(client, { journeys }, { slots: env.WORKER_SLOTS });
+  worker = await createWorker(client, { journeys, templates }, { slots: env.WORKER_SLOTS });
   await worker.start();
 } catch (err) {
   logger.error(`worker failed to start: ${(err as Error).message}`);

@@ -1,10 +1,11 @@
 import { createJourneyHarness } from "@hogsend/testing";
 import { describe, expect, it } from "vitest";
+import { templates } from "../src/emails/index.js";
 import { journeys } from "../src/journeys/index.js";
 
 /** The deployment's three journeys together, as the worker registers them, from 2025-01-01. */
 const harness = (options: Omit<Parameters<typeof createJourneyHarness>[0], "journeys"> = {}) =>
-  createJourneyHarness({ journeys, ...options });
+  createJourneyHarness({ journeys, templates, ...options });
 
 const sent = (h: ReturnType<typeof harness>, userId: string) =>
   h.sends(userId).map((s) => `${s.template} @ ${s.at.toISOString()}`);
@@ -98,7 +99,7 @@ describe("trial-expiring", () => {
     expect(sent(h, "ann")).toEqual(["trial-ends-soon @ 2025-01-12T00:00:00.000Z"]);
     expect(h.sends("ann")[0]).toMatchObject({
       to: "ann@example.com",
-      data: { endsAt: "2025-01-15T00:00:00.000Z" },
+      props: { endsAt: "2025-01-15T00:00:00.000Z" },
     });
     await h.advance("3d");
     expect(sent(h, "ann")).toEqual([
@@ -184,7 +185,7 @@ describe("payment-recovery", () => {
       "payment-reminder @ 2025-01-03T00:00:00.000Z",
       "payment-final-notice @ 2025-01-06T00:00:00.000Z",
     ]);
-    expect(h.sends("ann").every((s) => s.data.invoice === "inv_1" && s.to === "ann@example.com")).toBe(true);
+    expect(h.sends("ann").every((s) => s.props.invoiceId === "inv_1" && s.to === "ann@example.com")).toBe(true);
     expect(h.state("ann", "payment-recovery")?.status).toBe("completed");
   });
 
@@ -209,7 +210,7 @@ describe("payment-recovery", () => {
     await h.advance("1w");
     await h.send("payment_failed", { user: "ann", properties: { invoiceId: "inv_3" } });
     expect(h.state("ann", "payment-recovery")).toMatchObject({ status: "waiting", entryCount: 2 });
-    expect(h.sends("ann").map((s) => s.data.invoice)).toEqual(["inv_1", "inv_1", "inv_1", "inv_3"]);
+    expect(h.sends("ann").map((s) => s.props.invoiceId)).toEqual(["inv_1", "inv_1", "inv_1", "inv_3"]);
   });
 
   it("survives a worker restart mid-recovery without sending twice", async () => {

@@ -15,6 +15,16 @@ export { type Env, loadEnv, readEnv } from "./env.js";
 export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
 export { type AppContent, createApp } from "./http/app.js";
 export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js";
+export {
+  createMailer,
+  type DispatchOutcome,
+  type EnqueueResult,
+  type Mailer,
+  type MailerOptions,
+  type SendEmailInput,
+} from "./email/mailer.js";
+export { redriveStuckEmails, startEmailRedriveLoop } from "./email/redrive.js";
+export { createSendEmailTask, SEND_EMAIL_TASK } from "./email/send-email-task.js";
 export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
 export { type IngestResult, ingestEvent } from "./ingest/ingest-event.js";
 export { redrivePendingEvents, startRedriveLoop } from "./ingest/redrive.js";
@@ -24,9 +34,13 @@ export {
   type EntryLimit,
   type JourneyContext,
   type JourneyDefinition,
+  type JourneyEmail,
   JourneyExit,
   type JourneyMeta,
+  type JourneySendResult,
   type JourneyUser,
+  type Register,
+  type RegisteredTemplates,
   type WaitForEventOptions,
   type WaitResult,
 } from "./journeys/define-journey.js";

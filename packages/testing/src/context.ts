@@ -8,7 +8,7 @@ import {
 } from "@hogsend/engine";
 import type { DurableSteps } from "./durable.js";
 import { ingest } from "./ingest.js";
-import { recordSend, sendOfCheckpoint } from "./sends.js";
+import { decideSend } from "./sends.js";
 import type { Run, World } from "./world.js";
 
 /**
@@ -99,8 +99,32 @@ export function createHarnessContext(deps: {
       store.updateState(state, { currentStep: name });
       if (!log("checkpoint", key, name, data)) return;
       store.captured.checkpoints.push({ ...captured(), name, data });
-      const send = sendOfCheckpoint(name, data, { ...captured(), email: user.email });
-      if (send) recordSend(store, send);
+    },
+
+    async sendEmail(email) {
+      const key = nextKey("email");
+      const sendId = `send:${key}`;
+      // A replay finds the send this position made, as the mailer does by idempotency key.
+      const earlier = store.captured.sends.find((s) => s.sendId === sendId);
+      if (earlier) return { sendId, status: earlier.status, reason: earlier.reason };
+      const props = (email.props ?? {}) as Record<string, unknown>;
+      const decision = await decideSend(
+        world.templates,
+        { template: email.template, props, category: email.category },
+        store.contactByKey(user.key)?.preferences,
+        journey.meta.category,
+      );
+      log("email", key, email.template, { sendId, status: decision.status, reason: decision.reason });
+      store.captured.sends.push({
+        ...captured(),
+        sendId,
+        template: email.template,
+        to: email.to ?? user.email,
+        props,
+        subject: email.subject,
+        ...decision,
+      });
+      return { sendId, status: decision.status, reason: decision.reason };
     },
 
     async trigger(event, properties = {}) {

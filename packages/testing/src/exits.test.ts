@@ -14,10 +14,10 @@ const dunning = defineJourney({
   },
   async run(user, ctx) {
     await ctx.sleep("1d");
-    await ctx.checkpoint("send:reminder");
+    await ctx.sendEmail({ template: "reminder", props: {} });
     const reply = await ctx.waitForEvent({ event: "replied", timeout: "2d" });
     if (!reply.timedOut) ctx.exit("the customer replied");
-    await ctx.checkpoint("send:final", { invoice: user.event.properties.invoice });
+    await ctx.sendEmail({ template: "final", props: { invoice: user.event.properties.invoice } });
   },
 });
 
@@ -76,7 +76,7 @@ describe("exits", () => {
       },
       async run(user, ctx) {
         await ctx.sleep("1d");
-        await ctx.checkpoint("send:plan-summary", { plan: user.event.properties.plan });
+        await ctx.sendEmail({ template: "plan-summary", props: { plan: user.event.properties.plan } });
       },
     });
     const h = createJourneyHarness({ journeys: [restartable] });
@@ -85,6 +85,6 @@ describe("exits", () => {
     await h.send("plan_changed", { user: "u1", properties: { plan: "team" } });
     await h.advance("1d");
     expect(h.states("u1").map((s) => s.status)).toEqual(["exited", "completed"]);
-    expect(h.sends("u1")).toMatchObject([{ template: "plan-summary", data: { plan: "team" } }]);
+    expect(h.sends("u1")).toMatchObject([{ template: "plan-summary", props: { plan: "team" } }]);
   });
 });

@@ -14,7 +14,7 @@ const journey = (meta: Partial<JourneyMeta> = {}) =>
       ...meta,
     },
     async run(_user, ctx) {
-      await ctx.checkpoint("send:hello");
+      await ctx.sendEmail({ template: "hello", props: {} });
       await ctx.sleep("1d");
     },
   });

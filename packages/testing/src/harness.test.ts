@@ -18,7 +18,7 @@ describe("the journey harness", () => {
         const gap = String(user.event.properties.gap) as "1d";
         for (let i = 1; i <= 3; i++) {
           await ctx.sleep(gap);
-          await ctx.checkpoint(`send:drip-${i}`);
+          await ctx.sendEmail({ template: `drip-${i}`, props: {} });
         }
       },
     });
@@ -63,7 +63,7 @@ describe("the journey harness", () => {
     const shipping = defineJourney({
       meta: meta("shipping", "order_shipped"),
       async run(user, ctx) {
-        await ctx.checkpoint("send:shipped", { carrier: user.event.properties.carrier });
+        await ctx.sendEmail({ template: "shipped", props: { carrier: user.event.properties.carrier } });
       },
     });
     const watcher = defineJourney({
@@ -82,7 +82,7 @@ describe("the journey harness", () => {
     await h.advance("1h");
     expect(h.triggers()).toMatchObject([{ userId: "u1", journeyId: "order", event: "order_shipped" }]);
     expect(h.sends()).toMatchObject([
-      { template: "shipped", to: "u1@example.com", data: { carrier: "ups" } },
+      { template: "shipped", to: "u1@example.com", props: { carrier: "ups" }, status: "queued" },
     ]);
     expect(h.events("u1").find((e) => e.name === "order_shipped")).toMatchObject({
       source: "journey:order",

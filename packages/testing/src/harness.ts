@@ -17,7 +17,7 @@ const DEFAULT_START = "2025-01-01T00:00:00.000Z";
 export function createJourneyHarness(options: JourneyHarnessOptions): JourneyHarness {
   const start = new Date(options.now ?? DEFAULT_START);
   if (Number.isNaN(start.getTime())) throw new Error(`harness: now ${String(options.now)} is not a date`);
-  const world = createWorld(options.journeys, start);
+  const world = createWorld(options.journeys, start, options.templates);
   const { store, clock } = world;
 
   const configure = (journeyId: string, config: { enabled: boolean | null }) => {

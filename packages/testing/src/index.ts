@@ -1,5 +1,5 @@
 export { createJourneyHarness, testJourney } from "./harness.js";
-export { SEND_CHECKPOINT_PREFIX } from "./sends.js";
+export { decideSend } from "./sends.js";
 export type {
   CapturedCheckpoint,
   CapturedExit,

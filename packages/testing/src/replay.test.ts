@@ -15,11 +15,11 @@ describe("a worker restart (replay from the top)", () => {
     const steady = defineJourney({
       meta: meta("steady"),
       async run(_user, ctx) {
-        await ctx.checkpoint("send:first", { at: (await ctx.now()).toISOString() });
+        await ctx.sendEmail({ template: "first", props: { at: (await ctx.now()).toISOString() } });
         await ctx.trigger("first_sent");
         await ctx.sleep("2d");
         const ack = await ctx.waitForEvent({ event: "ack", timeout: "1d" });
-        await ctx.checkpoint(ack.timedOut ? "send:no-ack" : "send:acked");
+        await ctx.sendEmail({ template: ack.timedOut ? "no-ack" : "acked", props: {} });
       },
     });
     const h = testJourney(steady);
@@ -37,7 +37,7 @@ describe("a worker restart (replay from the top)", () => {
     await h.restart();
 
     expect(h.sends("u1").map((s) => s.template)).toEqual(["first", "acked"]);
-    expect(h.checkpoints("u1")[0]?.data).toEqual({ at: "2025-01-01T00:00:00.000Z" });
+    expect(h.sends("u1")[0]?.props).toEqual({ at: "2025-01-01T00:00:00.000Z" });
     expect(h.triggers("u1")).toHaveLength(1);
     expect(h.events("u1").filter((e) => e.name === "first_sent")).toHaveLength(1);
     expect(h.state("u1", "steady")).toMatchObject({

@@ -1,30 +1,33 @@
-import type { Store } from "./store.js";
-import type { CapturedSend } from "./types.js";
-
-/** Until journeys call `ctx.sendEmail`, a checkpoint named `send:<template>` stands for a send. */
-export const SEND_CHECKPOINT_PREFIX = "send:";
+import { getTemplate, parseTemplateProps, type TemplateRegistry } from "@hogsend/email";
+import type { Preferences } from "./types.js";
 
 /**
- * Records one email a journey sent. Every captured send goes through here, so when
- * `ctx.sendEmail` lands its harness version calls this and the checkpoint convention goes.
+ * What the mailer would decide for one journey email: the template's category (unless the call
+ * names one) and whether preferences suppress it. Mirrors the engine's send policy: suppression
+ * stops everything, unsubscribes and category opt-outs stop all but transactional mail.
  */
-export function recordSend(store: Store, send: CapturedSend): void {
-  store.captured.sends.push(send);
+export async function decideSend(
+  templates: TemplateRegistry | undefined,
+  email: { template: string; props: Record<string, unknown>; category?: string | undefined },
+  preferences: Preferences | undefined,
+  journeyCategory: string | undefined,
+): Promise<{ category: string | undefined; status: "queued" | "suppressed"; reason: string | null }> {
+  let category = email.category ?? journeyCategory;
+  if (templates) {
+    const template = getTemplate(templates, email.template);
+    await parseTemplateProps(template, email.template, email.props);
+    category = email.category ?? template.category;
+  }
+  const blocked = blockedReason(preferences, category);
+  return { category, status: blocked ? "suppressed" : "queued", reason: blocked };
 }
 
-/** The send a newly logged checkpoint stands for, if it is a `send:<template>` checkpoint. */
-export function sendOfCheckpoint(
-  name: string,
-  data: Record<string, unknown>,
-  base: { userId: string; journeyId: string; at: Date; email: string | null },
-): CapturedSend | undefined {
-  if (!name.startsWith(SEND_CHECKPOINT_PREFIX)) return undefined;
-  return {
-    userId: base.userId,
-    journeyId: base.journeyId,
-    at: base.at,
-    template: typeof data.template === "string" ? data.template : name.slice(SEND_CHECKPOINT_PREFIX.length),
-    to: typeof data.to === "string" ? data.to : base.email,
-    data,
-  };
+function blockedReason(prefs: Preferences | undefined, category: string | undefined): string | null {
+  if (!prefs) return null;
+  if (prefs.suppressed) return "suppressed: bounced or complained";
+  if (category === "transactional") return null;
+  if (prefs.unsubscribedAll) return "unsubscribed from all email";
+  if (category !== undefined && prefs.optedOutCategories.includes(category))
+    return `opted out of ${category} email`;
+  return null;
 }

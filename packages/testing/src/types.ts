@@ -1,4 +1,5 @@
 import type { Duration } from "@hogsend/core";
+import type { TemplateRegistry } from "@hogsend/email";
 import type { JourneyDefinition } from "@hogsend/engine";
 
 export type JourneyStatus = "active" | "waiting" | "completed" | "failed" | "exited";
@@ -26,6 +27,11 @@ export interface JourneyHarnessOptions {
   contacts?: ContactSeed[];
   /** Operator overrides (journey_configs.enabled) by journey id; null: the code's `enabled` stands. */
   configs?: Record<string, { enabled: boolean | null }>;
+  /**
+   * The app's email templates. With them `ctx.sendEmail` checks keys and props and takes each
+   * template's category, as the mailer does; without them any key and props are accepted.
+   */
+  templates?: TemplateRegistry;
 }
 
 export interface SendOptions {
@@ -54,11 +60,18 @@ interface Captured {
   at: Date;
 }
 
-/** An email the journey sent (today: a `send:<template>` checkpoint). */
+/** An email the journey sent with `ctx.sendEmail`, suppressed ones included. */
 export interface CapturedSend extends Captured {
+  /** Stable across replays, like the runtime's send id for one run position. */
+  sendId: string;
   template: string;
   to: string | null;
-  data: Record<string, unknown>;
+  props: Record<string, unknown>;
+  subject: string | undefined;
+  category: string | undefined;
+  /** `queued` (would go out) or `suppressed` (preferences stopped it, with `reason`). */
+  status: "queued" | "suppressed";
+  reason: string | null;
 }
 
 export interface CapturedCheckpoint extends Captured {

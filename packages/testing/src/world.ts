@@ -1,4 +1,5 @@
 import { setImmediate } from "node:timers/promises";
+import type { TemplateRegistry } from "@hogsend/email";
 import { type ExitRules, exitRulesOf, type JourneyDefinition } from "@hogsend/engine";
 import { createVirtualClock, type VirtualClock } from "./clock.js";
 import { createStore, type StateRecord, type Store, type StoredEvent } from "./store.js";
@@ -44,6 +45,8 @@ export interface Waiter {
 
 export interface World {
   journeys: JourneyDefinition[];
+  /** The app's templates, when the harness was given them (see JourneyHarnessOptions). */
+  templates: TemplateRegistry | undefined;
   exitRules: ExitRules;
   clock: VirtualClock;
   store: Store;
@@ -55,7 +58,7 @@ export interface World {
   queue: StoredEvent[];
 }
 
-export function createWorld(journeys: JourneyDefinition[], start: Date): World {
+export function createWorld(journeys: JourneyDefinition[], start: Date, templates?: TemplateRegistry): World {
   const ids = new Set<string>();
   for (const { meta } of journeys) {
     if (ids.has(meta.id)) throw new Error(`journey id ${meta.id} is registered twice`);
@@ -63,6 +66,7 @@ export function createWorld(journeys: JourneyDefinition[], start: Date): World {
   }
   return {
     journeys,
+    templates,
     exitRules: exitRulesOf(journeys),
     clock: createVirtualClock(start),
     store: createStore(),

@@ -1,4 +1,5 @@
 import { defineJourney } from "@hogsend/engine";
+import { firstNameOf } from "./person.js";
 
 /** Payment-failed recovery: three escalating reminders, ended at once by payment_succeeded. */
 export const paymentRecovery = defineJourney({
@@ -12,15 +13,22 @@ export const paymentRecovery = defineJourney({
     category: "billing",
   },
   async run(user, ctx) {
-    const invoice = String(user.event.properties.invoiceId ?? "");
-    await ctx.checkpoint("send:payment-failed", { template: "payment-failed", to: user.email, invoice });
+    const { invoiceId, amountDue, currency, updatePaymentUrl } = user.event.properties;
+    // Only what the payment templates accept: a malformed property is left out, not fatal.
+    const props = {
+      firstName: firstNameOf(user),
+      invoiceId: typeof invoiceId === "string" && invoiceId ? invoiceId : undefined,
+      amountDue: Number.isInteger(amountDue) && (amountDue as number) > 0 ? (amountDue as number) : undefined,
+      currency: typeof currency === "string" && /^[A-Za-z]{3}$/.test(currency) ? currency : undefined,
+      updatePaymentUrl:
+        typeof updatePaymentUrl === "string" && /^https?:\/\//.test(updatePaymentUrl)
+          ? updatePaymentUrl
+          : undefined,
+    };
+    await ctx.sendEmail({ template: "payment-failed", props });
     await ctx.sleep("2d");
-    await ctx.checkpoint("send:payment-reminder", { template: "payment-reminder", to: user.email, invoice });
+    await ctx.sendEmail({ template: "payment-reminder", props });
     await ctx.sleep("3d");
-    await ctx.checkpoint("send:payment-final-notice", {
-      template: "payment-final-notice",
-      to: user.email,
-      invoice,
-    });
+    await ctx.sendEmail({ template: "payment-final-notice", props });
   },
 });

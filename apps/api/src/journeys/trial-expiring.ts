@@ -1,4 +1,5 @@
 import { defineJourney } from "@hogsend/engine";
+import { firstNameOf } from "./person.js";
 
 const DAY = 86_400_000;
 
@@ -17,14 +18,15 @@ export const trialExpiring = defineJourney({
   async run(user, ctx) {
     const endsAt = new Date(String(user.event.properties.trialEndsAt));
     if (Number.isNaN(endsAt.getTime())) ctx.exit("trialEndsAt is not a date");
+    const planName = typeof user.event.properties.plan === "string" ? user.event.properties.plan : undefined;
+    const firstName = firstNameOf(user);
     await ctx.sleepUntil(new Date(endsAt.getTime() - 3 * DAY));
     if (!(await ctx.guard.isSubscribed())) ctx.exit("not subscribed to billing");
-    await ctx.checkpoint("send:trial-ends-soon", {
+    await ctx.sendEmail({
       template: "trial-ends-soon",
-      to: user.email,
-      endsAt: endsAt.toISOString(),
+      props: { firstName, endsAt: endsAt.toISOString(), planName },
     });
     await ctx.sleepUntil(endsAt);
-    await ctx.checkpoint("send:trial-ended", { template: "trial-ended", to: user.email });
+    await ctx.sendEmail({ template: "trial-ended", props: { firstName } });
   },
 });

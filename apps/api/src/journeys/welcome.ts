@@ -1,8 +1,9 @@
 import { defineJourney } from "@hogsend/engine";
+import { firstNameOf } from "./person.js";
 
 /**
  * Welcome series: greet on sign-up, give the user a day, then wait up to three days for
- * activation and branch on it. Sends are recorded as checkpoints until the mailer lands.
+ * activation and branch on it: tips for those who activated, a nudge for those who did not.
  */
 export const welcome = defineJourney({
   meta: {
@@ -15,13 +16,14 @@ export const welcome = defineJourney({
   },
   async run(user, ctx) {
     if (!(await ctx.guard.isSubscribed())) ctx.exit("not subscribed to onboarding");
-    await ctx.checkpoint("send:welcome", { template: "welcome", to: user.email });
+    const props = { firstName: firstNameOf(user) };
+    await ctx.sendEmail({ template: "welcome", props });
     await ctx.sleep("1d");
     const activation = await ctx.waitForEvent({ event: "user_activated", timeout: "3d" });
     if (activation.timedOut) {
-      await ctx.checkpoint("send:activation-nudge", { template: "activation-nudge", to: user.email });
+      await ctx.sendEmail({ template: "activation-nudge", props });
     } else {
-      await ctx.checkpoint("send:getting-started-tips", { template: "getting-started-tips", to: user.email });
+      await ctx.sendEmail({ template: "getting-started-tips", props });
     }
   },
 });

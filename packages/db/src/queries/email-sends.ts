@@ -19,18 +19,28 @@ export async function insertEmailSendOnce(
 ): Promise<{ send: EmailSend; created: boolean }> {
   const [created] = await db.insert(emailSends).values(row).onConflictDoNothing().returning();
   if (created) return { send: created, created: true };
-  const [existing] = await db
+  const existing = await emailSendByIdempotencyKey(db, row.idempotencyKey, row.tenantId ?? null);
+  if (!existing) throw new Error(`email send ${row.idempotencyKey} conflicted but could not be read back`);
+  return { send: existing, created: false };
+}
+
+/** The send recorded under an idempotency key (tenant-less sends: the tenant column is null). */
+export async function emailSendByIdempotencyKey(
+  db: Queryable,
+  idempotencyKey: string,
+  tenantId: string | null = null,
+): Promise<EmailSend | undefined> {
+  const [row] = await db
     .select()
     .from(emailSends)
     .where(
       and(
-        eq(emailSends.idempotencyKey, row.idempotencyKey),
-        row.tenantId ? eq(emailSends.tenantId, row.tenantId) : isNull(emailSends.tenantId),
+        eq(emailSends.idempotencyKey, idempotencyKey),
+        tenantId ? eq(emailSends.tenantId, tenantId) : isNull(emailSends.tenantId),
       ),
     )
     .limit(1);
-  if (!existing) throw new Error(`email send ${row.idempotencyKey} conflicted but could not be read back`);
-  return { send: existing, created: false };
+  return row;
 }
 
 export async function emailSendById(db: Queryable, id: string): Promise<EmailSend | undefined> {
@@ -101,6 +111,14 @@ export async function markEmailFailed(
   await db
     .update(emailSends)
     .set({ status: "failed", provider, reason, failedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(emailSends.id, id), inArray(emailSends.status, ["queued", "sending"])));
+}
+
+/** Stops a queued or claimed send before any provider call: preferences changed after it was queued. */
+export async function markEmailSuppressed(db: Queryable, id: string, reason: string): Promise<void> {
+  await db
+    .update(emailSends)
+    .set({ status: "suppressed", reason, claimedAt: null, updatedAt: sql`now()` })
     .where(and(eq(emailSends.id, id), inArray(emailSends.status, ["queued", "sending"])));
 }
 

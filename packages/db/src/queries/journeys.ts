@@ -12,6 +12,11 @@ import { emailPreferences } from "../schema/preferences.js";
 
 const LIVE: JourneyStatus[] = ["active", "waiting"];
 
+export async function journeyStateById(db: Queryable, id: string): Promise<JourneyState | undefined> {
+  const [row] = await db.select().from(journeyStates).where(eq(journeyStates.id, id)).limit(1);
+  return row;
+}
+
 export async function findStateByRunId(
   db: Queryable,
   hatchetRunId: string,

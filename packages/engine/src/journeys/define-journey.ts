@@ -1,4 +1,5 @@
 import { type Condition, type Duration, parseDuration } from "@hogsend/core";
+import type { TemplateKey, TemplateProps, TemplateRegistry } from "@hogsend/email";
 
 export type EntryLimit = "once" | "once_per_period" | "unlimited";
 
@@ -15,6 +16,8 @@ export interface JourneyMeta {
   exitOn?: string[];
   /** Email category, for preference checks. */
   category?: string;
+  /** Least time between two of this journey's emails to one contact; a closer one is suppressed. */
+  emailMinGap?: Duration;
 }
 
 /** The enrolled user as the journey sees it. */
@@ -45,6 +48,38 @@ export interface WaitResult {
   occurredAt: Date | null;
 }
 
+/**
+ * Apps register their template registry here so `ctx.sendEmail` checks template keys and props
+ * at compile time:
+ *
+ *   declare module "@hogsend/engine" { interface Register { templates: typeof templates } }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by apps through declaration merging
+export interface Register {}
+
+/** The registry the app registered, or any registry when none is. */
+export type RegisteredTemplates = Register extends { templates: infer R extends TemplateRegistry }
+  ? R
+  : TemplateRegistry;
+
+export type JourneyEmail<K extends TemplateKey<RegisteredTemplates> = TemplateKey<RegisteredTemplates>> = {
+  template: K;
+  props: TemplateProps<RegisteredTemplates, K>;
+  /** Overrides the template's subject. */
+  subject?: string;
+  /** Overrides the template's preference category (never to or from transactional). */
+  category?: string;
+  /** Overrides the contact's address. */
+  to?: string;
+};
+
+export interface JourneySendResult {
+  sendId: string;
+  /** `queued` (on its way), `sent`, or `suppressed` with the reason (preferences, cap, gap). */
+  status: string;
+  reason: string | null;
+}
+
 export interface JourneyContext {
   /** Durable: survives worker restarts. */
   sleep(duration: Duration): Promise<void>;
@@ -52,6 +87,11 @@ export interface JourneyContext {
   waitForEvent(options: WaitForEventOptions): Promise<WaitResult>;
   /** Marks progress (shown as the state's current step) and logs it once. */
   checkpoint(name: string, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * Sends an email to this user through the mailer, once per run position: a replay finds the
+   * same send. Preferences, suppression, the frequency cap and `emailMinGap` may suppress it.
+   */
+  sendEmail<K extends TemplateKey<RegisteredTemplates>>(email: JourneyEmail<K>): Promise<JourneySendResult>;
   /** Emits an event for this user, once per run position (replays do not re-emit). */
   trigger(event: string, properties?: Record<string, unknown>): Promise<void>;
   /** Ends the enrollment as `exited`. */
@@ -92,5 +132,6 @@ export function defineJourney(definition: JourneyDefinition): JourneyDefinition 
       throw new Error(`journey ${meta.id}: entryLimit once_per_period needs entryPeriod`);
     parseDuration(meta.entryPeriod);
   }
+  if (meta.emailMinGap) parseDuration(meta.emailMinGap);
   return definition;
 }

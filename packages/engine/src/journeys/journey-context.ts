@@ -10,6 +10,8 @@ import {
   updateJourneyState,
 } from "@hogsend/db";
 import type { HogsendClient } from "../client.js";
+import type { Mailer } from "../email/mailer.js";
+import { enqueueSendEmailTask } from "../email/send-email-task.js";
 import { ingestEvent } from "../ingest/ingest-event.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
 import {
@@ -43,8 +45,10 @@ export function createJourneyContext(deps: {
   state: JourneyState;
   user: JourneyUser;
   hatchet: DurableContext<JsonObject>;
+  /** Undefined when the worker was started without templates: sendEmail then fails the run. */
+  mailer?: Mailer | undefined;
 }): JourneyContext {
-  const { client, journey, state, user, hatchet } = deps;
+  const { client, journey, state, user, hatchet, mailer } = deps;
   const { db } = client.db;
   const runId = state.hatchetRunId;
   let position = 0;
@@ -129,6 +133,29 @@ export function createJourneyContext(deps: {
       const key = nextKey("checkpoint");
       await updateJourneyState(db, state.id, { currentStep: name });
       await log("checkpoint", key, name, data);
+    },
+
+    async sendEmail(email) {
+      const key = nextKey("email");
+      if (!mailer) throw new Error("ctx.sendEmail needs templates: pass them to createWorker");
+      // The key ties the send to this position in this run: a replay gets the same send back.
+      const { send } = await mailer.enqueue({
+        contactId: user.contactId,
+        to: email.to,
+        template: email.template,
+        props: email.props as Record<string, unknown>,
+        subject: email.subject,
+        category: email.category,
+        idempotencyKey: `journey:${key}`,
+        journey: {
+          id: journey.meta.id,
+          stateId: state.id,
+          minGapMs: journey.meta.emailMinGap ? parseDuration(journey.meta.emailMinGap) : undefined,
+        },
+      });
+      if (send.status === "queued") await enqueueSendEmailTask(client, send.id);
+      await log("email", key, email.template, { sendId: send.id, status: send.status, reason: send.reason });
+      return { sendId: send.id, status: send.status, reason: send.reason };
     },
 
     async trigger(event, properties = {}) {

@@ -1,5 +1,6 @@
 import type { JsonObject } from "@hatchet-dev/typescript-sdk/v1/index.js";
 import type { HogsendClient } from "../client.js";
+import type { Mailer } from "../email/mailer.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
 import type { JourneyDefinition } from "./define-journey.js";
 import { runJourney } from "./run-journey.js";
@@ -20,7 +21,7 @@ export const journeyTaskName = (journeyId: string) => `journey-${journeyId}`;
  * Each journey becomes one durable task subscribed to its trigger event, with no retries (a
  * retry would replay from the top) and a long execution timeout (journeys wait for days).
  */
-export function createJourneyTasks(client: HogsendClient, journeys: JourneyDefinition[]) {
+export function createJourneyTasks(client: HogsendClient, journeys: JourneyDefinition[], mailer?: Mailer) {
   return journeys.map((journey) =>
     client.hatchet.durableTask({
       name: journeyTaskName(journey.meta.id),
@@ -31,7 +32,7 @@ export function createJourneyTasks(client: HogsendClient, journeys: JourneyDefin
         const payload = asPushedEvent(input);
         // Not one of ours (pushed by something else under the same name): nothing to do.
         if (!payload) return { outcome: "skipped", reason: "payload is not a Hogsend event" };
-        return runJourney(client, journey, payload, ctx);
+        return runJourney(client, journey, payload, ctx, mailer);
       },
     }),
   );

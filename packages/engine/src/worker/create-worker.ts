@@ -1,11 +1,17 @@
+import type { TemplateRegistry } from "@hogsend/email";
 import type { HogsendClient } from "../client.js";
+import { createMailer } from "../email/mailer.js";
+import { createSendEmailTask } from "../email/send-email-task.js";
 import type { JourneyDefinition } from "../journeys/define-journey.js";
+import { exitRulesOf } from "../journeys/exit-check.js";
 import { createJourneyTasks } from "../journeys/journey-tasks.js";
 import { heartbeatKey, startHeartbeat, workerInstanceId } from "./heartbeat.js";
 import { selectJourneys } from "./select-journeys.js";
 
 export interface WorkerContent {
   journeys: JourneyDefinition[];
+  /** The email templates journeys send; without them `ctx.sendEmail` fails and no send-email task runs. */
+  templates?: TemplateRegistry;
 }
 
 export interface WorkerOptions {
@@ -15,7 +21,8 @@ export interface WorkerOptions {
 }
 
 /**
- * The worker run mode: registers the enabled journeys as Hatchet durable tasks and keeps a
+ * The worker run mode: registers the enabled journeys as Hatchet durable tasks (and the
+ * send-email task their emails go out through) and keeps a
  * heartbeat in Redis. `start()` resolves once the worker is connected; `stop()` lets in-flight
  * steps finish (durable runs resume elsewhere) and stops the heartbeat.
  */
@@ -26,8 +33,14 @@ export async function createWorker(
 ) {
   const journeys = selectJourneys(content.journeys, client.env.ENABLED_JOURNEYS);
   const name = options.name ?? "hogsend-worker";
+  const mailer = content.templates
+    ? createMailer(client, { templates: content.templates, exitRules: exitRulesOf(content.journeys) })
+    : undefined;
   const worker = await client.hatchet.worker(name, {
-    workflows: createJourneyTasks(client, journeys),
+    workflows: [
+      ...createJourneyTasks(client, journeys, mailer),
+      ...(mailer ? [createSendEmailTask(client, mailer)] : []),
+    ],
     slots: options.slots ?? 50,
   });
   let heartbeat: { stop(): Promise<void> } | undefined;

@@ -1,0 +1,285 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import {
+  createApiKey,
+  createApp,
+  createHogsendClient,
+  createLogger,
+  createMailer,
+  type HogsendClient,
+  redriveStuckEmails,
+} from "@hogsend/engine";
+import { testEnv } from "@hogsend/engine/testing";
+import postgres from "postgres";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { content } from "../src/content.js";
+import { templates } from "../src/emails/index.js";
+
+/**
+ * The mailer end to end: POST /v1/emails → email_sends → the real resend SDK → a local fake
+ * Resend. Only the vendor's HTTP edge is fake.
+ */
+const stack = testStack();
+let database: TestDatabase;
+let resend: FakeResend;
+let client: HogsendClient;
+let app: ReturnType<typeof createApp>;
+let sql: postgres.Sql;
+let ingestKey: string;
+let readKey: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  resend = await startFakeResend({ apiKey: "re_test_key" });
+  client = createHogsendClient(
+    testEnv(stack, {
+      DATABASE_URL: database.url,
+      EMAIL_PROVIDER: "resend",
+      RESEND_API_KEY: "re_test_key",
+      RESEND_BASE_URL: resend.url,
+      API_PUBLIC_URL: "https://hogsend.example.com",
+      EMAIL_SEND_RATE_LIMIT_PER_MINUTE: "1000",
+    }),
+    { version: "test", role: "api", logger: createLogger({ level: "error", json: true, write: () => {} }) },
+  );
+  app = createApp(client, content);
+  sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  ingestKey = (await createApiKey(client.db.db, { name: "ingest", scopes: ["ingest"], createdBy: "test" })).secret;
+  readKey = (await createApiKey(client.db.db, { name: "read", scopes: ["read"], createdBy: "test" })).secret;
+});
+afterAll(async () => {
+  await sql?.end();
+  await client?.close();
+  await resend?.close();
+  await database?.drop();
+});
+beforeEach(() => resend.reset());
+
+type SendAnswer = { emailSendId: string; status: string; reason?: string; duplicate: boolean };
+
+function post(body: unknown, headers: Record<string, string> = {}, key = ingestKey) {
+  return app.request("/v1/emails", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
+  });
+}
+
+async function send(body: unknown, headers: Record<string, string> = {}): Promise<SendAnswer> {
+  const res = await post(body, headers);
+  expect(res.status, await res.clone().text()).toBe(202);
+  return (await res.json()) as SendAnswer;
+}
+
+async function settled(id: string) {
+  for (let i = 0; i < 200; i++) {
+    const [row] = await sql`select status, reason, provider_message_id from email_sends where id = ${id}`;
+    if (row && row.status !== "queued" && row.status !== "sending") return row;
+    await sleep(25);
+  }
+  throw new Error(`send ${id} never settled`);
+}
+
+const receipt = (to: string, extra: Record<string, unknown> = {}) => ({
+  to,
+  template: "receipt",
+  props: templates.receipt.example,
+  ...extra,
+});
+
+describe("POST /v1/emails", () => {
+  it("records a transactional send, delivers it once with the send's idempotency key and no unsubscribe headers", async () => {
+    const answer = await send(receipt("ann@example.com"));
+    expect(answer).toMatchObject({ status: "queued", duplicate: false });
+    const row = await settled(answer.emailSendId);
+    expect(row).toMatchObject({ status: "sent" });
+    expect(resend.emails).toHaveLength(1);
+    const [email] = resend.emails;
+    expect(email?.idempotencyKey).toBe(`hogsend-send-${answer.emailSendId}`);
+    expect([email?.payload.to].flat()).toEqual(["ann@example.com"]);
+    expect(email?.payload.from).toBe("Hogsend Tests <tests@hogsend.test>");
+    expect(row?.provider_message_id).toBe(email?.id);
+    const headers = (email?.payload.headers ?? {}) as Record<string, string>;
+    expect(headers["List-Unsubscribe"]).toBeUndefined();
+    expect(String(email?.payload.html)).not.toContain("/v1/t/o/");
+    // email.sent is an event of the contact's, like any other.
+    // (recorded just after the provider call, so the test polls for it)
+    for (let i = 0; i < 100; i++) {
+      const events = await sql`select 1 from user_events where event = 'email.sent' and properties->>'sendId' = ${answer.emailSendId}`;
+      if (events.length === 1) return;
+      await sleep(25);
+    }
+    throw new Error("email.sent was never recorded");
+  });
+
+  it("gives marketing email RFC 8058 one-click headers, tracked links and an open pixel, leaving the unsubscribe link alone", async () => {
+    const answer = await send({ to: "bea@example.com", template: "welcome", props: { firstName: "Bea" } });
+    await settled(answer.emailSendId);
+    const payload = resend.emails[0]?.payload ?? {};
+    const headers = payload.headers as Record<string, string>;
+    expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(headers["List-Unsubscribe"]).toMatch(
+      /^<https:\/\/hogsend\.example\.com\/v1\/email\/unsubscribe\?token=v1\.[\w.-]+>$/,
+    );
+    const html = String(payload.html);
+    expect(html).toContain(`https://hogsend.example.com/v1/t/o/${answer.emailSendId}`);
+    expect(html).toMatch(/href="https:\/\/hogsend\.example\.com\/v1\/t\/c\/[0-9a-f-]{36}"/);
+    const unsubscribe = headers["List-Unsubscribe"]?.slice(1, -1) ?? "";
+    expect(html).toContain(`href="${unsubscribe}"`);
+    const links = await sql`select url from email_links where send_id = ${answer.emailSendId} order by position`;
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.every((l) => !String(l.url).includes("/v1/email/"))).toBe(true);
+  });
+
+  it("returns the same send for a repeated idempotency key, with no second provider call", async () => {
+    const first = await send(receipt("cy@example.com"), { "idempotency-key": "order-1001" });
+    await settled(first.emailSendId);
+    const again = await send(receipt("cy@example.com"), { "idempotency-key": "order-1001" });
+    expect(again).toMatchObject({ emailSendId: first.emailSendId, duplicate: true, status: "sent" });
+    const [{ n }] = await sql`select count(*)::int as n from email_sends where idempotency_key = 'order-1001'`;
+    expect(n).toBe(1);
+    expect(resend.emails).toHaveLength(1);
+  });
+
+  it("suppresses an unsubscribed contact's marketing mail, and a suppressed contact's mail of every kind, without calling the provider", async () => {
+    const answer = await send({ to: "dee@example.com", template: "welcome", props: {} });
+    await settled(answer.emailSendId);
+    const [contact] = await sql`select id from contacts where email = 'dee@example.com'`;
+    await sql`insert into email_preferences (contact_id, unsubscribed_all) values (${contact?.id}, true)`;
+    resend.reset();
+    expect(await send({ to: "dee@example.com", template: "welcome", props: {} })).toMatchObject({
+      status: "suppressed",
+      reason: "unsubscribed from all email",
+    });
+    // A receipt still goes to an unsubscribed contact...
+    const receiptAnswer = await send(receipt("dee@example.com"));
+    expect((await settled(receiptAnswer.emailSendId)).status).toBe("sent");
+    // ...but nothing goes to a suppressed one.
+    await sql`update email_preferences set suppressed = true, suppressed_reason = 'complained' where contact_id = ${contact?.id}`;
+    expect(await send(receipt("dee@example.com"))).toMatchObject({ status: "suppressed", reason: "suppressed: complained" });
+    expect(resend.emails).toHaveLength(1);
+  });
+
+  it("refuses an unknown template with a suggestion and bad props by field, writing nothing", async () => {
+    const before = await sql`select count(*)::int as n from email_sends`;
+    const unknown = await post({ to: "eve@example.com", template: "recipt", props: {} });
+    expect(unknown.status).toBe(400);
+    const unknownBody = (await unknown.json()) as { error: { message: string } };
+    expect(unknownBody.error.message).toContain('did you mean "receipt"');
+    const badProps = await post({ to: "eve@example.com", template: "trial-ends-soon", props: { endsAt: "soon" } });
+    expect(badProps.status).toBe(400);
+    expect(JSON.stringify(await badProps.json())).toContain("props.endsAt");
+    const noRecipient = await post({ template: "receipt", props: templates.receipt.example });
+    expect(noRecipient.status).toBe(400);
+    const unknownUser = await post({ userId: "nobody", template: "receipt", props: templates.receipt.example });
+    expect(unknownUser.status).toBe(400);
+    const toTransactional = await post({ to: "eve@example.com", template: "welcome", category: "transactional" });
+    expect(toTransactional.status).toBe(400);
+    const after = await sql`select count(*)::int as n from email_sends`;
+    expect(after[0]?.n).toBe(before[0]?.n);
+    expect(await sql`select 1 from contacts where email = 'eve@example.com'`).toHaveLength(0);
+  });
+
+  it("needs an ingest key: 401 without one, 403 for a read key", async () => {
+    const anonymous = await app.request("/v1/emails", {
+      method: "POST",
+      body: JSON.stringify(receipt("fay@example.com")),
+      headers: { "content-type": "application/json" },
+    });
+    expect(anonymous.status).toBe(401);
+    expect((await post(receipt("fay@example.com"), {}, readKey)).status).toBe(403);
+  });
+});
+
+describe("the mailer under provider failures", () => {
+  const mailer = () => createMailer(client, { templates, retry: { baseDelayMs: 10, maxDelayMs: 2_000 } });
+
+  it("retries a 429 no sooner than its Retry-After, then sends once", async () => {
+    resend.failNext({ status: 429, retryAfterSeconds: 1 });
+    const started = Date.now();
+    const result = await mailer().send(receipt("gus@example.com"));
+    expect(result.dispatch).toMatchObject({ outcome: "sent" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(resend.requests).toHaveLength(2);
+    expect(resend.emails).toHaveLength(1);
+  });
+
+  it("records a permanent rejection as failed with the provider's reason", async () => {
+    resend.failNext({ status: 422 });
+    const result = await mailer().send(receipt("hal@example.com"));
+    expect(result.dispatch).toMatchObject({ outcome: "failed" });
+    const [row] = await sql`select status, reason from email_sends where id = ${result.send.id}`;
+    expect(row?.status).toBe("failed");
+    expect(row?.reason).toMatch(/resend rejected/);
+    expect(resend.requests).toHaveLength(1);
+  });
+
+  it("hands a send back to the queue when the provider stays down, and the redrive delivers it later", async () => {
+    resend.failNext({ status: 503, times: 3 });
+    const m = createMailer(client, { templates, retry: { maxAttempts: 3, baseDelayMs: 10 } });
+    const result = await m.send(receipt("ida@example.com"));
+    expect(result.dispatch).toMatchObject({ outcome: "retry" });
+    expect((await sql`select status from email_sends where id = ${result.send.id}`)[0]?.status).toBe("queued");
+    const pass = await redriveStuckEmails(client, m, { queuedForMs: 0 });
+    expect(pass.sent).toBeGreaterThanOrEqual(1);
+    expect((await settled(result.send.id)).status).toBe("sent");
+    expect(resend.emails).toHaveLength(1);
+  });
+
+  it("finishes a send whose process died after recording it, and takes over a stale claim, sending each once", async () => {
+    const m = mailer();
+    // Died before dispatch: recorded, never claimed.
+    const recorded = await m.enqueue(receipt("jo@example.com", { idempotencyKey: "crash-1" }));
+    // Died mid-call: claimed ten minutes ago, never finished.
+    const claimed = await m.enqueue(receipt("kim@example.com", { idempotencyKey: "crash-2" }));
+    await sql`update email_sends set status = 'sending', claimed_at = now() - interval '10 minutes' where id = ${claimed.send.id}`;
+    await redriveStuckEmails(client, m, { queuedForMs: 0 });
+    await redriveStuckEmails(client, m, { queuedForMs: 0 });
+    expect((await settled(recorded.send.id)).status).toBe("sent");
+    expect((await settled(claimed.send.id)).status).toBe("sent");
+    expect(resend.emails.map((e) => e.idempotencyKey).sort()).toEqual(
+      [`hogsend-send-${recorded.send.id}`, `hogsend-send-${claimed.send.id}`].sort(),
+    );
+  });
+
+  it("lets exactly one of many concurrent dispatches of a send reach the provider", async () => {
+    const m = mailer();
+    const { send: row } = await m.enqueue(receipt("lee@example.com"));
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => m.dispatch(row.id)));
+    expect(outcomes.filter((o) => o.outcome === "sent")).toHaveLength(1);
+    expect(resend.emails).toHaveLength(1);
+  });
+});
+
+describe("POST /v1/emails rate limit", () => {
+  it("answers 429 with Retry-After past EMAIL_SEND_RATE_LIMIT_PER_MINUTE for one key", async () => {
+    const limited = createHogsendClient(
+      testEnv(stack, {
+        DATABASE_URL: database.url,
+        EMAIL_PROVIDER: "resend",
+        RESEND_API_KEY: "re_test_key",
+        RESEND_BASE_URL: resend.url,
+        EMAIL_SEND_RATE_LIMIT_PER_MINUTE: "2",
+      }),
+      { version: "test", role: "api", logger: createLogger({ level: "error", json: true, write: () => {} }) },
+    );
+    try {
+      const limitedApp = createApp(limited, content);
+      const key = (await createApiKey(limited.db.db, { name: "rl", scopes: ["ingest"], createdBy: "test" })).secret;
+      const call = () =>
+        limitedApp.request("/v1/emails", {
+          method: "POST",
+          body: JSON.stringify(receipt("max@example.com")),
+          headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        });
+      expect((await call()).status).toBe(202);
+      expect((await call()).status).toBe(202);
+      const third = await call();
+      expect(third.status).toBe(429);
+      expect(third.headers.get("retry-after")).toMatch(/^\d+$/);
+    } finally {
+      await limited.close();
+    }
+  });
+});
