@@ -15,6 +15,7 @@ import {
 import { testEnv } from "@hogsend/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
+import { templates } from "../src/emails/index.js";
 import { welcome } from "../src/journeys/welcome.js";
 
 /** Sleeps briefly, waits for this order's checkout, branches, and reacts. */
@@ -79,7 +80,7 @@ beforeAll(async () => {
   );
   const journeys = [welcome, checkout, dunning];
   app = createApp(client, { ...content, journeys });
-  worker = await createWorker(client, { journeys }, { name: "e2e-journeys", slots: 20 });
+  worker = await createWorker(client, { journeys, templates }, { name: "e2e-journeys", slots: 20 });
   await worker.start();
   key = (await createApiKey(client.db.db, { name: "e2e", scopes: ["ingest"], createdBy: "test" })).secret;
 }, 120_000);
@@ -194,7 +195,7 @@ describe("journeys on the real Hatchet engine", () => {
     expect((await logs(sleeping?.id)).map((l) => l.message)).not.toContain("send:after-sleep");
   }, 90_000);
 
-  it("(e) the PostHog fixture enrolls its user in the welcome journey", async () => {
+  it("(e) the PostHog fixture enrolls its user in the welcome journey, which mails them through the dev outbox", async () => {
     const fixture = JSON.parse(
       readFileSync(join(root, "../shared/fixtures/posthog/user-signed-up.json"), "utf8"),
     );
@@ -214,7 +215,17 @@ describe("journeys on the real Hatchet engine", () => {
       return rows[0]?.current_step === "sleep:1d" && rows;
     });
     expect(state?.status).toBe("waiting");
-    expect((await logs(state?.id)).map((l) => l.message)).toContain("send:welcome");
+    expect(await logs(state?.id)).toContainEqual({ kind: "email", message: "welcome" });
+    // The send-email task delivered it to the outbox provider (no account needed in dev).
+    const [message] = await eventually("the welcome email in the outbox", async () => {
+      const rows = await client.db.sql<{ subject: string; send_id: string; headers: Record<string, string> }[]>`
+        select subject, send_id, headers from outbox_messages where "to" = ${fixture.person.properties.email}`;
+      return rows.length > 0 && rows;
+    });
+    expect(message?.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    const [row] = await client.db.sql<{ status: string; journey_id: string; journey_state_id: string }[]>`
+      select status, journey_id, journey_state_id from email_sends where id = ${message?.send_id as string}`;
+    expect(row).toEqual({ status: "sent", journey_id: "welcome", journey_state_id: state?.id });
   }, 90_000);
 });
 

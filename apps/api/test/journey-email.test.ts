@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import {
+  createApiKey,
+  createApp,
+  createHogsendClient,
+  createLogger,
+  createWorker,
+  type HogsendClient,
+} from "@hogsend/engine";
+import { testEnv } from "@hogsend/engine/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { content } from "../src/content.js";
+import { templates } from "../src/emails/index.js";
+import { paymentRecovery } from "../src/journeys/payment-recovery.js";
+import { welcome } from "../src/journeys/welcome.js";
+
+/**
+ * A journey sending real email on the real Hatchet engine, through the resend SDK to a local
+ * fake Resend: event → journey → ctx.sendEmail → send-email task → provider.
+ */
+const stack = testStack();
+let db: TestDatabase;
+let resend: FakeResend;
+let client: HogsendClient;
+let app: ReturnType<typeof createApp>;
+let worker: Awaited<ReturnType<typeof createWorker>>;
+let key: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  resend = await startFakeResend({ apiKey: "re_journey_key" });
+  client = createHogsendClient(
+    testEnv(stack, {
+      DATABASE_URL: db.url,
+      EMAIL_PROVIDER: "resend",
+      RESEND_API_KEY: "re_journey_key",
+      RESEND_BASE_URL: resend.url,
+      // A namespace of its own: other files' workers register the same journeys.
+      HATCHET_CLIENT_NAMESPACE: `${stack.HATCHET_CLIENT_NAMESPACE}_mail`,
+    }),
+    { version: "test", role: "worker", logger: createLogger({ level: "warn", json: true }) },
+  );
+  const journeys = [welcome, paymentRecovery];
+  app = createApp(client, { ...content, journeys });
+  worker = await createWorker(client, { journeys, templates }, { name: "e2e-journey-email", slots: 10 });
+  await worker.start();
+  key = (await createApiKey(client.db.db, { name: "e2e", scopes: ["ingest"], createdBy: "test" })).secret;
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await client?.close();
+  await resend?.close();
+  await db?.drop();
+});
+
+async function ingest(body: Record<string, unknown>) {
+  const res = await app.request("/v1/events", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+  });
+  expect(res.status).toBe(202);
+  return (await res.json()) as { contactId: string };
+}
+
+async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) {
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const emailsTo = (address: string) =>
+  resend.emails.filter((e) => [e.payload.to].flat().includes(address));
+
+describe("journeys send real email", () => {
+  it("the welcome journey mails a new user through Resend with one-click unsubscribe, once", async () => {
+    const userId = `user_${randomUUID()}`;
+    const address = `${userId}@example.com`;
+    const { contactId } = await ingest({
+      name: "user_signed_up",
+      userId,
+      email: address,
+      contactProperties: { firstName: "Nia" },
+    });
+    const [email] = await eventually("the welcome email at the fake Resend", () => {
+      const found = emailsTo(address);
+      return found.length > 0 && found;
+    });
+    expect(email?.payload.subject).toBeTruthy();
+    expect(String(email?.payload.html)).toContain("Nia");
+    const headers = email?.payload.headers as Record<string, string>;
+    expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(email?.idempotencyKey).toMatch(/^hogsend-send-[0-9a-f-]{36}$/);
+
+    const rows = await client.db.sql<{ status: string; template: string; journey_id: string }[]>`
+      select status, template, journey_id from email_sends where contact_id = ${contactId}`;
+    expect(rows).toEqual([{ status: "sent", template: "welcome", journey_id: "welcome" }]);
+    // The run goes on to its one-day sleep; nothing is sent twice meanwhile.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(emailsTo(address)).toHaveLength(1);
+  }, 90_000);
+
+  it("records a suppressed contact's journey email as suppressed and calls no provider", async () => {
+    const userId = `user_${randomUUID()}`;
+    const address = `${userId}@example.com`;
+    const { contactId } = await ingest({ name: "user_seen", userId, email: address });
+    await client.db.sql`insert into email_preferences (contact_id, suppressed, suppressed_reason)
+      values (${contactId}, true, 'bounced 3 times')`;
+    await ingest({ name: "payment_failed", userId, eventProperties: { invoiceId: "inv_9" } });
+    const [row] = await eventually("the suppressed send", async () => {
+      const found = await client.db.sql<{ status: string; reason: string }[]>`
+        select status, reason from email_sends where contact_id = ${contactId}`;
+      return found.length > 0 && found;
+    });
+    expect(row).toEqual({ status: "suppressed", reason: "suppressed: bounced 3 times" });
+    expect(emailsTo(address)).toHaveLength(0);
+  }, 90_000);
+});
