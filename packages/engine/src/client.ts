@@ -1,6 +1,7 @@
 import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
 import { type EmailProvider, hostPortFromHatchetToken } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
+import { createPostHogAnalytics, createPostHogPersons } from "@hogsend/plugin-posthog";
 import { Redis } from "ioredis";
 import { type Auth, createAuth } from "./auth/better-auth.js";
 import { createRedisSecondaryStorage } from "./auth/secondary-storage.js";
@@ -12,6 +13,26 @@ import {
   createRedisRateLimiter,
   type RateLimiter,
 } from "./rate-limit/sliding-window.js";
+
+/** Where Hogsend mirrors the events it emits itself (PostHog). */
+export interface Analytics {
+  /** Queues one event; never throws. */
+  capture(event: {
+    distinctId: string;
+    event: string;
+    properties?: Record<string, unknown>;
+    timestamp?: Date;
+    /** Deterministic per event, so a replay is one event downstream. */
+    uuid?: string;
+  }): void;
+  /** Flushes what is queued, bounded in time; never throws. */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+/** A person's properties in the analytics tool, by distinct id; undefined when unknown or unreadable. */
+export interface PersonProperties {
+  getProperties(distinctId: string): Promise<Record<string, unknown> | undefined>;
+}
 
 /** Everything a handler, task or probe needs, built once per process. */
 export interface HogsendClient {
@@ -32,6 +53,14 @@ export interface HogsendClient {
   publicUrl: string;
   /** The email provider EMAIL_PROVIDER selects (the outbox in dev without a provider key). */
   email: EmailProvider;
+  /** PostHog capture of `email.*` / `journey.*` events; set when POSTHOG_API_KEY is. */
+  analytics?: Analytics;
+  /**
+   * PostHog person properties for `person.*` journey conditions, cached in Redis; set when
+   * POSTHOG_PERSONAL_API_KEY and POSTHOG_PROJECT_ID are.
+   */
+  persons?: PersonProperties;
+  /** Flushes analytics, then closes the pool and Redis. */
   close(): Promise<void>;
 }
 
@@ -42,7 +71,7 @@ export interface HogsendClientOptions {
   logger?: Logger;
 }
 
-/** The composition root: the db pool, Redis, the Hatchet client and the logger, once. */
+/** The composition root: the db pool, Redis, the Hatchet client, PostHog and the logger, once. */
 export function createHogsendClient(env: Env, options: HogsendClientOptions): HogsendClient {
   const logger =
     options.logger ??
@@ -95,6 +124,20 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
   });
   const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
   const email = createEmailProvider(env, db.db);
+  const posthogLogger = logger.child({ component: "posthog" });
+  const analytics = env.POSTHOG_API_KEY
+    ? createPostHogAnalytics({ apiKey: env.POSTHOG_API_KEY, host: env.POSTHOG_HOST, logger: posthogLogger })
+    : undefined;
+  const persons =
+    env.POSTHOG_PERSONAL_API_KEY && env.POSTHOG_PROJECT_ID
+      ? createPostHogPersons({
+          personalApiKey: env.POSTHOG_PERSONAL_API_KEY,
+          projectId: env.POSTHOG_PROJECT_ID,
+          host: env.POSTHOG_HOST,
+          redis,
+          logger: posthogLogger,
+        })
+      : undefined;
   let closing: Promise<void> | undefined;
   return {
     env,
@@ -109,8 +152,12 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     rateLimiter,
     publicUrl,
     email,
+    ...(analytics ? { analytics } : {}),
+    ...(persons ? { persons } : {}),
     close: () => {
       closing ??= (async () => {
+        // Flush what is queued for PostHog first, while the process can still send it.
+        await analytics?.shutdown().catch(() => {});
         await Promise.allSettled([db.close(), redis ? closeRedis(redis) : undefined]);
       })();
       return closing;

@@ -119,6 +119,20 @@ describe("env contract", () => {
     ).toEqual([]);
   });
 
+  it("requires the PostHog personal key and project id together, for person properties", () => {
+    expect(issueKeys({ ...minimal, POSTHOG_PERSONAL_API_KEY: "phx_key" })).toEqual(["POSTHOG_PROJECT_ID"]);
+    expect(issueKeys({ ...minimal, POSTHOG_PROJECT_ID: "4242" })).toEqual(["POSTHOG_PERSONAL_API_KEY"]);
+    const result = readEnv({ ...minimal, POSTHOG_PERSONAL_API_KEY: "phx_key" });
+    expect(result.ok ? [] : result.issues).toEqual([
+      { key: "POSTHOG_PROJECT_ID", reason: expect.stringMatching(/required with POSTHOG_PERSONAL_API_KEY/) },
+    ]);
+    expect(
+      issueKeys({ ...minimal, POSTHOG_PERSONAL_API_KEY: "phx_key", POSTHOG_PROJECT_ID: "4242" }),
+    ).toEqual([]);
+    // Capturing alone needs neither.
+    expect(issueKeys({ ...minimal, POSTHOG_API_KEY: "phc_key" })).toEqual([]);
+  });
+
   it(".env.example matches the schema (run `pnpm env:example` after changing env.ts)", () => {
     const onDisk = readFileSync(join(import.meta.dirname, "../../../.env.example"), "utf8");
     expect(onDisk).toBe(renderEnvExample());

@@ -230,6 +230,18 @@ function crossFieldIssues(source: Record<string, string | undefined>): EnvIssue[
     });
   if (provider === "postmark" && !source.POSTMARK_SERVER_TOKEN)
     issues.push({ key: "POSTMARK_SERVER_TOKEN", reason: "is required when EMAIL_PROVIDER=postmark" });
+  // Person properties come from one project through a personal key: either alone reads nothing.
+  if (source.POSTHOG_PERSONAL_API_KEY && !source.POSTHOG_PROJECT_ID)
+    issues.push({
+      key: "POSTHOG_PROJECT_ID",
+      reason: "is required with POSTHOG_PERSONAL_API_KEY (the project person properties are read from)",
+    });
+  if (source.POSTHOG_PROJECT_ID && !source.POSTHOG_PERSONAL_API_KEY)
+    issues.push({
+      key: "POSTHOG_PERSONAL_API_KEY",
+      reason:
+        "is required with POSTHOG_PROJECT_ID (a personal API key with person:read reads person properties)",
+    });
   if (source.NODE_ENV !== "production") return issues;
   if (provider === "outbox")
     issues.push({

@@ -100,4 +100,31 @@ describe("fake vendor servers", () => {
     expect(posthog.events[0]?.properties).toEqual({ send_id: "snd_1" });
     expect((await fetch(`${posthog.url}/batch/`, { method: "POST", body: "{}" })).status).toBe(400);
   });
+
+  it("the PostHog fake lists persons by distinct id behind the personal key and project", async () => {
+    const posthog = await started(startFakePostHog({ personalApiKey: "phx_k", projectId: "7" }));
+    posthog.setPerson(["u1", "anon-1"], { plan: "pro" });
+    posthog.setPerson("u2", { plan: "free" });
+    posthog.setPerson("u2", { plan: "team" });
+    const list = (path: string, key = "phx_k") =>
+      fetch(`${posthog.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+    const byAlias = await list("/api/projects/7/persons/?distinct_id=anon-1");
+    expect(byAlias.status).toBe(200);
+    const body = (await byAlias.json()) as { results: { distinct_ids: string[]; properties: unknown }[] };
+    expect(body.results.map((p) => [p.distinct_ids, p.properties])).toEqual([
+      [["u1", "anon-1"], { plan: "pro" }],
+    ]);
+    const replaced = (await (await list("/api/environments/7/persons/?distinct_id=u2")).json()) as {
+      results: { properties: unknown }[];
+    };
+    expect(replaced.results.map((p) => p.properties)).toEqual([{ plan: "team" }]);
+    const none = (await (await list("/api/projects/7/persons/?distinct_id=ghost")).json()) as { results: [] };
+    expect(none.results).toEqual([]);
+    expect((await list("/api/projects/7/persons/?distinct_id=u1", "phx_wrong")).status).toBe(401);
+    expect((await list("/api/projects/8/persons/?distinct_id=u1")).status).toBe(404);
+
+    posthog.reset();
+    expect(posthog.persons).toHaveLength(0);
+  });
 });

@@ -1,5 +1,6 @@
-import { evaluateConditions, parseDuration } from "@hogsend/core";
+import { parseDuration } from "@hogsend/core";
 import type { JourneyMeta } from "./define-journey.js";
+import { evaluateTriggerConditions } from "./person-conditions.js";
 
 export type Admission = { ok: true; entryCount: number } | { ok: false; reason: string };
 
@@ -13,6 +14,11 @@ export interface AdmissionFacts {
   configEnabled: boolean | null | undefined;
   /** Properties of the event that triggered this run. */
   eventProperties: Record<string, unknown>;
+  /**
+   * PostHog person properties, for `person.*` conditions in trigger.where; undefined (persons not
+   * configured, unknown person, PostHog unreadable): every `person.*` property is missing.
+   */
+  personProperties?: Record<string, unknown> | undefined;
   /** This user's earlier enrollments in this journey: how many, and when the latest started. */
   entries: { count: number; latestStartedAt: Date | undefined };
   /** Globally unsubscribed (email_preferences.unsubscribed_all); no preferences row means false. */
@@ -29,7 +35,7 @@ export function decideAdmission(meta: JourneyMeta, facts: AdmissionFacts): Admis
   const enabled = facts.configEnabled ?? meta.enabled;
   if (!enabled)
     return { ok: false, reason: facts.configEnabled === false ? "disabled by operator" : "disabled" };
-  if (!evaluateConditions(meta.trigger.where, facts.eventProperties))
+  if (!evaluateTriggerConditions(meta.trigger.where, facts.eventProperties, facts.personProperties))
     return { ok: false, reason: "trigger.where not met" };
   const { count, latestStartedAt } = facts.entries;
   if (meta.entryLimit === "once" && count > 0) return { ok: false, reason: "entry limit: once" };

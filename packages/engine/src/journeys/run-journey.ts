@@ -10,8 +10,8 @@ import {
   type JourneyState,
 } from "@hogsend/db";
 import type { HogsendClient } from "../client.js";
-import { identityOf } from "../ingest/emit-contact-event.js";
-import { ingestEvent } from "../ingest/ingest-event.js";
+import type { Mailer } from "../email/mailer.js";
+import { distinctIdOf, emitContactEvent } from "../ingest/emit-contact-event.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
 import { admit } from "./admit.js";
 import { type JourneyDefinition, JourneyExit, type JourneyUser } from "./define-journey.js";
@@ -30,6 +30,7 @@ export async function runJourney(
   journey: JourneyDefinition,
   payload: PushedEventPayload,
   hatchet: DurableContext<JsonObject>,
+  mailer?: Mailer,
 ): Promise<JourneyRunOutcome> {
   const { db } = client.db;
   const { meta } = journey;
@@ -51,6 +52,8 @@ export async function runJourney(
       contactId: contact.id,
       eventProperties: event.properties,
       now: startedAt,
+      persons: client.persons,
+      distinctId: distinctIdOf(contact),
     });
     const skip = async (reason: string) => {
       await insertJourneyLog(db, {
@@ -88,7 +91,7 @@ export async function runJourney(
     return { outcome: "already-finished", stateId: state.id };
 
   const user = toJourneyUser(contact, event.id, event.event, event.properties, event.occurredAt);
-  const ctx = createJourneyContext({ client, journey, state, user, hatchet });
+  const ctx = createJourneyContext({ client, journey, state, user, hatchet, mailer });
   try {
     await journey.run(user, ctx);
   } catch (err) {
@@ -144,17 +147,13 @@ async function finish(
     idempotencyKey: `${state.hatchetRunId}:finished`,
   });
   if (!changed || outcome.status === "exited") return;
-  await ingestEvent(
+  // Through emitContactEvent, like every event Hogsend emits, so journey.completed reaches PostHog.
+  await emitContactEvent(
     client,
+    user.contactId,
     {
       name: `journey.${outcome.status}`,
-      ...identityOf({
-        id: user.key,
-        externalId: user.userId,
-        email: user.email,
-        anonymousId: user.anonymousId,
-      }),
-      eventProperties: {
+      properties: {
         journeyId: journey.meta.id,
         journeyStateId: state.id,
         ...(outcome.error ? { error: outcome.error } : {}),
