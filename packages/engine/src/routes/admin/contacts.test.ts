@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { insertJourneyState } from "@hogsend/db";
+import {
+  claimEmailSend,
+  insertEmailSendOnce,
+  insertJourneyState,
+  markEmailSent,
+  recordEngagement,
+} from "@hogsend/db";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../auth/api-keys.js";
@@ -117,7 +123,7 @@ describe("GET /v1/admin/contacts", () => {
 });
 
 describe("GET /v1/admin/contacts/:id", () => {
-  it("shows the contact with its events newest first, its enrollments and no sends yet", async () => {
+  it("shows the contact with its events newest first, its enrollments and its sends", async () => {
     const userId = `u_${randomUUID()}`;
     const first = await ingest({
       name: "signed_up",
@@ -138,6 +144,31 @@ describe("GET /v1/admin/contacts/:id", () => {
       triggerEventId: first.eventId,
     });
 
+    const sendTo = async (contactId: string, template: string, createdAt: string) =>
+      (
+        await insertEmailSendOnce(client.db.db, {
+          idempotencyKey: `test:${randomUUID()}`,
+          contactId,
+          toEmail: `${userId}@example.com`,
+          template,
+          category: "onboarding",
+          subject: `About ${template}`,
+          createdAt: new Date(createdAt),
+        })
+      ).send;
+    const welcome = await sendTo(first.contactId, "welcome", "2030-02-01T10:01:00.000Z");
+    await claimEmailSend(client.db.db, welcome.id, 60_000);
+    await markEmailSent(client.db.db, welcome.id, { provider: "outbox", providerMessageId: randomUUID() });
+    const openedAt = new Date("2030-02-01T11:00:00.000Z");
+    await recordEngagement(client.db.db, welcome.id, "opened", openedAt);
+    const nudge = await sendTo(first.contactId, "nudge", "2030-02-02T10:01:00.000Z");
+    // Someone else's send stays out of this timeline.
+    await sendTo(
+      (await ingest({ name: "signed_up", userId: `u_${randomUUID()}` })).contactId,
+      "welcome",
+      "2030-02-03T00:00:00.000Z",
+    );
+
     const res = await asAdmin(`/v1/admin/contacts/${first.contactId}`);
     expect(res.status).toBe(200);
     const detail = (await res.json()) as {
@@ -146,7 +177,7 @@ describe("GET /v1/admin/contacts/:id", () => {
       events: { id: string; name: string; properties: Record<string, unknown> }[];
       eventsNextCursor: string | null;
       journeyStates: { id: string; journeyId: string; status: string }[];
-      sends: unknown[];
+      sends: Record<string, unknown>[];
     };
     expect(detail.contact).toMatchObject({
       id: first.contactId,
@@ -165,7 +196,28 @@ describe("GET /v1/admin/contacts/:id", () => {
     expect(detail.journeyStates).toEqual([
       expect.objectContaining({ id: state?.id, journeyId: "welcome", status: "active" }),
     ]);
-    expect(detail.sends).toEqual([]);
+    expect(detail.sends).toEqual([
+      {
+        id: nudge.id,
+        template: "nudge",
+        subject: "About nudge",
+        status: "queued",
+        createdAt: "2030-02-02T10:01:00.000Z",
+        sentAt: null,
+        firstOpenedAt: null,
+        firstClickedAt: null,
+      },
+      {
+        id: welcome.id,
+        template: "welcome",
+        subject: "About welcome",
+        status: "sent",
+        createdAt: "2030-02-01T10:01:00.000Z",
+        sentAt: expect.any(String),
+        firstOpenedAt: openedAt.toISOString(),
+        firstClickedAt: null,
+      },
+    ]);
   });
 
   it("answers 404 for an unknown contact and 400 for an id that is not a uuid", async () => {

@@ -1,5 +1,14 @@
 import { AppError } from "@hogsend/core";
-import { type Contact, contactById, contactTimeline, type EmailPreferences, listContacts } from "@hogsend/db";
+import {
+  type Contact,
+  type ContactSend,
+  contactById,
+  contactTimeline,
+  EMAIL_SEND_STATUSES,
+  type EmailPreferences,
+  listContactSends,
+  listContacts,
+} from "@hogsend/db";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { HogsendClient } from "../../client.js";
 import { requireAccess } from "../../http/access.js";
@@ -12,6 +21,7 @@ import { pageOf, pageQuery } from "./pagination.js";
 /** How much of a contact's history the detail view carries; events page on via /v1/admin/events. */
 const TIMELINE_EVENTS = 50;
 const TIMELINE_STATES = 100;
+const TIMELINE_SENDS = 50;
 
 const AdminContactSchema = z
   .object({
@@ -38,6 +48,19 @@ const PreferencesSchema = z
   .nullable()
   .openapi("ContactPreferences", { description: "Null: subscribed to everything" });
 
+const ContactSendSchema = z
+  .object({
+    id: z.uuid(),
+    template: z.string(),
+    subject: z.string(),
+    status: z.enum(EMAIL_SEND_STATUSES),
+    createdAt: z.iso.datetime(),
+    sentAt: z.iso.datetime().nullable(),
+    firstOpenedAt: z.iso.datetime().nullable(),
+    firstClickedAt: z.iso.datetime().nullable(),
+  })
+  .openapi("ContactSend");
+
 const ContactDetailSchema = z
   .object({
     contact: AdminContactSchema,
@@ -49,9 +72,9 @@ const ContactDetailSchema = z
     journeyStates: z
       .array(JourneyStateSchema)
       .openapi({ description: `Enrollments, newest first, at most ${TIMELINE_STATES}` }),
-    sends: z
-      .array(z.record(z.string(), z.unknown()))
-      .openapi({ description: "Emails sent to the contact, newest first" }),
+    sends: z.array(ContactSendSchema).openapi({
+      description: `Emails to the contact, newest first, at most ${TIMELINE_SENDS}; more: GET /v1/admin/emails?contactId=<id>`,
+    }),
   })
   .openapi("ContactDetail");
 
@@ -66,6 +89,19 @@ function serializeContact(contact: Contact): z.infer<typeof AdminContactSchema> 
     lastSeenAt: contact.lastSeenAt.toISOString(),
     createdAt: contact.createdAt.toISOString(),
     deletedAt: contact.deletedAt?.toISOString() ?? null,
+  };
+}
+
+function serializeSend(send: ContactSend): z.infer<typeof ContactSendSchema> {
+  return {
+    id: send.id,
+    template: send.template,
+    subject: send.subject,
+    status: send.status,
+    createdAt: send.createdAt.toISOString(),
+    sentAt: send.sentAt?.toISOString() ?? null,
+    firstOpenedAt: send.firstOpenedAt?.toISOString() ?? null,
+    firstClickedAt: send.firstClickedAt?.toISOString() ?? null,
   };
 }
 
@@ -131,10 +167,10 @@ export function registerAdminContactRoutes(app: OpenAPIHono<AppEnv>, client: Hog
     const { id } = c.req.valid("param");
     const contact = await contactById(db, id);
     if (!contact) throw new AppError("NOT_FOUND", `No contact ${id}`);
-    const timeline = await contactTimeline(db, contact.id, {
-      eventLimit: TIMELINE_EVENTS,
-      stateLimit: TIMELINE_STATES,
-    });
+    const [timeline, sends] = await Promise.all([
+      contactTimeline(db, contact.id, { eventLimit: TIMELINE_EVENTS, stateLimit: TIMELINE_STATES }),
+      listContactSends(db, contact.id, { limit: TIMELINE_SENDS }),
+    ]);
     return c.json(
       {
         contact: serializeContact(contact),
@@ -142,8 +178,7 @@ export function registerAdminContactRoutes(app: OpenAPIHono<AppEnv>, client: Hog
         events: timeline.events.items.map(serializeEvent),
         eventsNextCursor: timeline.events.nextCursor,
         journeyStates: timeline.journeyStates.items.map(serializeJourneyState),
-        // TODO(email_sends): add a listSends query to contactTimeline once the email_sends table lands.
-        sends: [],
+        sends: sends.map(serializeSend),
       },
       200,
     );
