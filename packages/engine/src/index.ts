@@ -11,10 +11,6 @@ export { ensureBootstrapApiKey, ensureFirstAdmin } from "./auth/bootstrap.js";
 export { createRedisSecondaryStorage } from "./auth/secondary-storage.js";
 export { checkBootSchema } from "./boot-guard.js";
 export { createHogsendClient, type HogsendClient, type HogsendClientOptions } from "./client.js";
-export { type Env, loadEnv, readEnv } from "./env.js";
-export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
-export { type AppContent, createApp } from "./http/app.js";
-export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js";
 export {
   createMailer,
   type DispatchOutcome,
@@ -25,6 +21,10 @@ export {
 } from "./email/mailer.js";
 export { redriveStuckEmails, startEmailRedriveLoop } from "./email/redrive.js";
 export { createSendEmailTask, SEND_EMAIL_TASK } from "./email/send-email-task.js";
+export { type Env, loadEnv, readEnv } from "./env.js";
+export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
+export { type AppContent, createApp } from "./http/app.js";
+export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js";
 export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
 export { type IngestResult, ingestEvent } from "./ingest/ingest-event.js";
 export { redrivePendingEvents, startRedriveLoop } from "./ingest/redrive.js";

