@@ -20,7 +20,8 @@ export async function resolveRecipient(
   let contact: Contact | undefined;
   if (input.contactId) {
     contact = await contactById(db, input.contactId);
-    if (!contact) throw new AppError("NOT_FOUND", `No contact with id ${input.contactId}`);
+    if (!contact || contact.deletedAt)
+      throw new AppError("NOT_FOUND", `No contact with id ${input.contactId}`);
   } else if (input.userId) {
     contact = await findContact(db, { externalId: input.userId });
     if (!contact && input.to)

@@ -38,7 +38,8 @@ export function distinctIdOf(contact: Identity): string {
  * Emits an event Hogsend itself produces (`email.*`, `journey.*`) for a known contact, through
  * the same pipeline as outside events: stored once per idempotency key, exitOn checked, pushed to
  * Hatchet so journeys can wait on it, and mirrored to PostHog when newly stored. Undefined when
- * the contact no longer exists.
+ * the contact no longer exists or was deleted: ingesting under a deleted contact's identity
+ * would create a fresh contact for someone who asked to be forgotten.
  */
 export async function emitContactEvent(
   client: HogsendClient,
@@ -47,7 +48,7 @@ export async function emitContactEvent(
   options: { source: string; idempotencyKey: string; exitRules?: ExitRules | undefined },
 ): Promise<IngestResult | undefined> {
   const contact = await contactById(client.db.db, contactId);
-  if (!contact) return undefined;
+  if (!contact || contact.deletedAt) return undefined;
   // Fixed here so the stored event and its PostHog copy carry the same time.
   const occurredAt = event.occurredAt ?? new Date();
   const result = await ingestEvent(
