@@ -7,14 +7,17 @@ export {
   readDatabaseEnv,
 } from "./env.js";
 export * from "./queries/admin-contacts.js";
+export * from "./queries/admin-emails.js";
 export * from "./queries/admin-events.js";
 export * from "./queries/admin-journeys.js";
 export * from "./queries/api-keys.js";
 export * from "./queries/audit-logs.js";
 export * from "./queries/contacts.js";
 export * from "./queries/email-sends.js";
+export * from "./queries/email-tracking.js";
 export * from "./queries/events.js";
 export * from "./queries/journeys.js";
+export * from "./queries/outbox.js";
 export { decodeKeysetCursor, type KeysetCursor, type Page } from "./queries/pagination.js";
 export * from "./queries/preferences.js";
 export { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from "./schema/api-keys.js";

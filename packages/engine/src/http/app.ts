@@ -1,17 +1,27 @@
+import type { TemplateRegistry } from "@hogsend/email";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { requestId } from "hono/request-id";
 import type { HogsendClient } from "../client.js";
+import { createMailer } from "../email/mailer.js";
 import type { HealthContent } from "../health/health.js";
 import type { JourneyDefinition } from "../journeys/define-journey.js";
 import { exitRulesOf } from "../journeys/exit-check.js";
 import { registerApiKeyRoutes } from "../routes/admin/api-keys.js";
 import { registerAuditLogRoutes } from "../routes/admin/audit-logs.js";
+import { registerAdminContactPreferenceRoutes } from "../routes/admin/contact-preferences.js";
 import { registerAdminContactRoutes } from "../routes/admin/contacts.js";
+import { registerAdminEmailRoutes } from "../routes/admin/emails.js";
 import { registerAdminEventRoutes } from "../routes/admin/events.js";
 import { registerAdminJourneyRoutes } from "../routes/admin/journeys.js";
+import { registerAdminTemplateRoutes } from "../routes/admin/templates.js";
 import { registerAuthRoutes } from "../routes/auth.js";
 import { registerContactRoutes } from "../routes/contacts.js";
+import { registerDevOutboxRoutes } from "../routes/dev-outbox.js";
+import { registerEmailPreferenceRoutes } from "../routes/email-preferences.js";
+import { registerEmailTrackingRoutes } from "../routes/email-tracking.js";
+import { registerEmailWebhookRoutes } from "../routes/email-webhooks.js";
+import { registerEmailRoutes } from "../routes/emails.js";
 import { registerEventRoutes } from "../routes/events.js";
 import { registerHealthRoutes } from "../routes/health.js";
 import { registerWebhookRoutes } from "../routes/webhooks.js";
@@ -27,6 +37,8 @@ export interface AppContent extends HealthContent {
   webhookSources?: WebhookSource[];
   /** The journeys: the api needs their exitOn rules to end enrollments at ingest. */
   journeys?: JourneyDefinition[];
+  /** The email templates: POST /v1/emails sends them; /v1/admin/templates lists and previews them. */
+  templates?: TemplateRegistry;
 }
 
 /** Builds the HTTP app from the composition root; routes register here, one file per resource. */
@@ -51,11 +63,22 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
   registerAuthRoutes(app, client);
 
   // Ingest: who is calling, then each route's body limit and scope check.
-  for (const path of ["/v1/events", "/v1/contacts", "/v1/contacts/*"]) app.use(path, authenticate(client));
+  for (const path of ["/v1/events", "/v1/emails", "/v1/contacts", "/v1/contacts/*"])
+    app.use(path, authenticate(client));
   const exitRules = exitRulesOf(content.journeys ?? []);
   registerEventRoutes(app, client, exitRules);
   registerContactRoutes(app, client);
+  if (content.templates) {
+    registerEmailRoutes(app, client, createMailer(client, { templates: content.templates, exitRules }));
+  }
   registerWebhookRoutes(app, client, content.webhookSources ?? [], exitRules);
+  registerEmailTrackingRoutes(app, client, exitRules);
+  // The preference centre offers every category a template of this deployment can send.
+  const categories = [...new Set(Object.values(content.templates ?? {}).map((t) => t.category))].filter(
+    (c) => c !== "transactional",
+  );
+  registerEmailPreferenceRoutes(app, client, exitRules, categories.length > 0 ? { categories } : {});
+  registerEmailWebhookRoutes(app, client, exitRules);
 
   // Admin: who is calling, then a per-caller sliding window, then each route's scope check.
   app.use("/v1/admin/*", authenticate(client));
@@ -72,6 +95,9 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
   registerAdminContactRoutes(app, client);
   registerAdminEventRoutes(app, client);
   registerAdminJourneyRoutes(app, client, content.journeys ?? []);
+  registerAdminTemplateRoutes(app, client, content.templates);
+  registerAdminEmailRoutes(app, client);
+  registerAdminContactPreferenceRoutes(app, client);
 
   if (client.env.NODE_ENV !== "production") {
     app.doc31("/openapi.json", {
@@ -80,6 +106,8 @@ export function createApp(client: HogsendClient, content: AppContent): OpenAPIHo
       security: [{ bearer: [] }],
     });
     app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Hogsend API reference" }));
+    // Dev only (the outbox provider is refused in production): the route does not exist there.
+    registerDevOutboxRoutes(app, client);
   }
   return app;
 }

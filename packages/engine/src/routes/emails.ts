@@ -18,14 +18,9 @@ const SendEmailBodySchema = z
       .max(998)
       .optional()
       .openapi({ description: "Overrides the template's subject" }),
-    category: z
-      .string()
-      .min(1)
-      .max(100)
-      .optional()
-      .openapi({
-        description: "Overrides the template's preference category (never to or from transactional)",
-      }),
+    category: z.string().min(1).max(100).optional().openapi({
+      description: "Overrides the template's preference category (never to or from transactional)",
+    }),
     idempotencyKey: z
       .string()
       .min(1)
