@@ -45,7 +45,8 @@ beforeAll(async () => {
   );
   app = createApp(client, content);
   sql = postgres(database.url, { max: 1, onnotice: () => {} });
-  ingestKey = (await createApiKey(client.db.db, { name: "ingest", scopes: ["ingest"], createdBy: "test" })).secret;
+  ingestKey = (await createApiKey(client.db.db, { name: "ingest", scopes: ["ingest"], createdBy: "test" }))
+    .secret;
   readKey = (await createApiKey(client.db.db, { name: "read", scopes: ["read"], createdBy: "test" })).secret;
 });
 afterAll(async () => {
@@ -106,7 +107,8 @@ describe("POST /v1/emails", () => {
     // email.sent is an event of the contact's, like any other.
     // (recorded just after the provider call, so the test polls for it)
     for (let i = 0; i < 100; i++) {
-      const events = await sql`select 1 from user_events where event = 'email.sent' and properties->>'sendId' = ${answer.emailSendId}`;
+      const events =
+        await sql`select 1 from user_events where event = 'email.sent' and properties->>'sendId' = ${answer.emailSendId}`;
       if (events.length === 1) return;
       await sleep(25);
     }
@@ -127,7 +129,8 @@ describe("POST /v1/emails", () => {
     expect(html).toMatch(/href="https:\/\/hogsend\.example\.com\/v1\/t\/c\/[0-9a-f-]{36}"/);
     const unsubscribe = headers["List-Unsubscribe"]?.slice(1, -1) ?? "";
     expect(html).toContain(`href="${unsubscribe}"`);
-    const links = await sql`select url from email_links where send_id = ${answer.emailSendId} order by position`;
+    const links =
+      await sql`select url from email_links where send_id = ${answer.emailSendId} order by position`;
     expect(links.length).toBeGreaterThan(0);
     expect(links.every((l) => !String(l.url).includes("/v1/email/"))).toBe(true);
   });
@@ -157,7 +160,10 @@ describe("POST /v1/emails", () => {
     expect((await settled(receiptAnswer.emailSendId)).status).toBe("sent");
     // ...but nothing goes to a suppressed one.
     await sql`update email_preferences set suppressed = true, suppressed_reason = 'complained' where contact_id = ${contact?.id}`;
-    expect(await send(receipt("dee@example.com"))).toMatchObject({ status: "suppressed", reason: "suppressed: complained" });
+    expect(await send(receipt("dee@example.com"))).toMatchObject({
+      status: "suppressed",
+      reason: "suppressed: complained",
+    });
     expect(resend.emails).toHaveLength(1);
   });
 
@@ -167,14 +173,26 @@ describe("POST /v1/emails", () => {
     expect(unknown.status).toBe(400);
     const unknownBody = (await unknown.json()) as { error: { message: string } };
     expect(unknownBody.error.message).toContain('did you mean "receipt"');
-    const badProps = await post({ to: "eve@example.com", template: "trial-ends-soon", props: { endsAt: "soon" } });
+    const badProps = await post({
+      to: "eve@example.com",
+      template: "trial-ends-soon",
+      props: { endsAt: "soon" },
+    });
     expect(badProps.status).toBe(400);
     expect(JSON.stringify(await badProps.json())).toContain("props.endsAt");
     const noRecipient = await post({ template: "receipt", props: templates.receipt.example });
     expect(noRecipient.status).toBe(400);
-    const unknownUser = await post({ userId: "nobody", template: "receipt", props: templates.receipt.example });
+    const unknownUser = await post({
+      userId: "nobody",
+      template: "receipt",
+      props: templates.receipt.example,
+    });
     expect(unknownUser.status).toBe(400);
-    const toTransactional = await post({ to: "eve@example.com", template: "welcome", category: "transactional" });
+    const toTransactional = await post({
+      to: "eve@example.com",
+      template: "welcome",
+      category: "transactional",
+    });
     expect(toTransactional.status).toBe(400);
     const after = await sql`select count(*)::int as n from email_sends`;
     expect(after[0]?.n).toBe(before[0]?.n);
@@ -220,7 +238,9 @@ describe("the mailer under provider failures", () => {
     const m = createMailer(client, { templates, retry: { maxAttempts: 3, baseDelayMs: 10 } });
     const result = await m.send(receipt("ida@example.com"));
     expect(result.dispatch).toMatchObject({ outcome: "retry" });
-    expect((await sql`select status from email_sends where id = ${result.send.id}`)[0]?.status).toBe("queued");
+    expect((await sql`select status from email_sends where id = ${result.send.id}`)[0]?.status).toBe(
+      "queued",
+    );
     const pass = await redriveStuckEmails(client, m, { queuedForMs: 0 });
     expect(pass.sent).toBeGreaterThanOrEqual(1);
     expect((await settled(result.send.id)).status).toBe("sent");
@@ -266,7 +286,8 @@ describe("POST /v1/emails rate limit", () => {
     );
     try {
       const limitedApp = createApp(limited, content);
-      const key = (await createApiKey(limited.db.db, { name: "rl", scopes: ["ingest"], createdBy: "test" })).secret;
+      const key = (await createApiKey(limited.db.db, { name: "rl", scopes: ["ingest"], createdBy: "test" }))
+        .secret;
       const call = () =>
         limitedApp.request("/v1/emails", {
           method: "POST",

@@ -66,7 +66,10 @@ async function ingest(body: Record<string, unknown>) {
   return (await res.json()) as { contactId: string };
 }
 
-async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) {
+async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+) {
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -76,8 +79,7 @@ async function eventually<T>(what: string, probe: () => T | undefined | false | 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const emailsTo = (address: string) =>
-  resend.emails.filter((e) => [e.payload.to].flat().includes(address));
+const emailsTo = (address: string) => resend.emails.filter((e) => [e.payload.to].flat().includes(address));
 
 describe("journeys send real email", () => {
   it("the welcome journey mails a new user through Resend with one-click unsubscribe, once", async () => {

@@ -218,7 +218,9 @@ describe("journeys on the real Hatchet engine", () => {
     expect(await logs(state?.id)).toContainEqual({ kind: "email", message: "welcome" });
     // The send-email task delivered it to the outbox provider (no account needed in dev).
     const [message] = await eventually("the welcome email in the outbox", async () => {
-      const rows = await client.db.sql<{ subject: string; send_id: string; headers: Record<string, string> }[]>`
+      const rows = await client.db.sql<
+        { subject: string; send_id: string; headers: Record<string, string> }[]
+      >`
         select subject, send_id, headers from outbox_messages where "to" = ${fixture.person.properties.email}`;
       return rows.length > 0 && rows;
     });

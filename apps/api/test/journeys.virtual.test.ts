@@ -185,7 +185,9 @@ describe("payment-recovery", () => {
       "payment-reminder @ 2025-01-03T00:00:00.000Z",
       "payment-final-notice @ 2025-01-06T00:00:00.000Z",
     ]);
-    expect(h.sends("ann").every((s) => s.props.invoiceId === "inv_1" && s.to === "ann@example.com")).toBe(true);
+    expect(h.sends("ann").every((s) => s.props.invoiceId === "inv_1" && s.to === "ann@example.com")).toBe(
+      true,
+    );
     expect(h.state("ann", "payment-recovery")?.status).toBe("completed");
   });
 
