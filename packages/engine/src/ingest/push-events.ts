@@ -1,6 +1,7 @@
 import { markEventsPushed, type Queryable, recordPushFailure, type UserEvent } from "@hogsend/db";
 import type { HogsendClient } from "../client.js";
 import { withDeadline } from "../health/probes.js";
+import { createPushBatcher } from "./push-batcher.js";
 
 /** What a journey receives for an event: keyed on the contact, the canonical user key. */
 export interface PushedEventPayload {
@@ -11,6 +12,29 @@ export interface PushedEventPayload {
 }
 
 const PUSH_DEADLINE_MS = 3_000;
+
+type Batcher = ReturnType<typeof createPushBatcher<PushedEventPayload>>;
+const batchers = new WeakMap<HogsendClient["hatchet"], Batcher>();
+
+/** One batcher per Hatchet client: concurrent requests share bulk pushes. */
+function batcherOf(hatchet: HogsendClient["hatchet"]): Batcher {
+  let batcher = batchers.get(hatchet);
+  if (!batcher) {
+    batcher = createPushBatcher<PushedEventPayload>(async (name, items) => {
+      await hatchet.events.bulkPush(
+        name,
+        items.map((item) => ({
+          payload: item.payload,
+          // Scope lets a durable wait filter on the user inside Hatchet.
+          scope: item.scope,
+          additionalMetadata: item.metadata,
+        })),
+      );
+    });
+    batchers.set(hatchet, batcher);
+  }
+  return batcher;
+}
 
 /**
  * Pushes stored events to Hatchet and records the outcome. Never throws: an event that could
@@ -34,10 +58,11 @@ export async function pushEvents(
       };
       try {
         await withDeadline(
-          client.hatchet.events.push(event.event, payload, {
-            // Scope lets a durable wait filter on the user inside Hatchet.
+          batcherOf(client.hatchet).push({
+            name: event.event,
+            payload,
             scope: event.userKey,
-            additionalMetadata: { userKey: event.userKey, eventId: event.id },
+            metadata: { userKey: event.userKey, eventId: event.id },
           }),
           PUSH_DEADLINE_MS,
           "hatchet event push",
