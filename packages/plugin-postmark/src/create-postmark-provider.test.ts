@@ -68,6 +68,8 @@ describe("postmark send", () => {
       // No idempotency header exists at Postmark: the key travels as metadata for tracing.
       Metadata: { send_id: "snd_1", idempotency_key: "journey/welcome/user1/step-1" },
       MessageStream: "outbound",
+      TrackOpens: false,
+      TrackLinks: "None",
     });
     expect(outcome).toEqual({ ok: true, providerMessageId: fake.messages[0]?.messageId });
   });
@@ -95,6 +97,8 @@ describe("postmark send", () => {
       Subject: "Hi",
       HtmlBody: "<p>Hi</p>",
       MessageStream: "outbound",
+      TrackOpens: false,
+      TrackLinks: "None",
     });
   });
 });

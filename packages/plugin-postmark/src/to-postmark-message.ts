@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EmailMessage } from "@hogsend/core";
-import type { Message } from "postmark";
+import { type Message, Models } from "postmark";
 
 /** Postmark metadata values hold at most 80 characters. */
 const MAX_METADATA_VALUE = 80;
@@ -32,5 +32,9 @@ export function toPostmarkMessage(message: EmailMessage, defaultStream: string):
     ...(message.category === undefined ? {} : { Tag: message.category }),
     ...(Object.keys(metadata).length === 0 ? {} : { Metadata: metadata }),
     MessageStream: message.messageStream ?? defaultStream,
+    // Hogsend tracks opens and clicks itself (its pixel and rewritten links); Postmark's own
+    // tracking on top would count twice and wrap links that are already tracking links.
+    TrackOpens: false,
+    TrackLinks: Models.LinkTrackingOptions.None,
   };
 }
