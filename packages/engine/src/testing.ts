@@ -1,5 +1,16 @@
-import type { ProvidedStack } from "@hogsend/devstack/testing";
+import type { ApiKeyScope } from "@hogsend/db";
+import {
+  createTestDatabase,
+  type ProvidedStack,
+  type TestDatabase,
+  testStack,
+} from "@hogsend/devstack/testing";
+import { afterAll, beforeAll } from "vitest";
+import { createApiKey } from "./auth/api-keys.js";
+import { createHogsendClient, type HogsendClient } from "./client.js";
 import { type Env, readEnv } from "./env.js";
+import { type AppContent, createApp } from "./http/app.js";
+import { createLogger } from "./logger.js";
 
 /** A valid env for tests, pointed at the run's stack, with overrides (undefined unsets). */
 export function testEnv(stack: ProvidedStack, overrides: Record<string, string | undefined> = {}): Env {
@@ -24,4 +35,107 @@ export function testEnv(stack: ProvidedStack, overrides: Record<string, string |
   const result = readEnv(source);
   if (!result.ok) throw new Error(`test env invalid: ${JSON.stringify(result.issues)}`);
   return result.env;
+}
+
+/** A client on the run's stack (`testEnv` with `env`), logging nothing. The caller closes it. */
+export function testClient(
+  env: Record<string, string | undefined> = {},
+  options: { role?: string } = {},
+): HogsendClient {
+  return createHogsendClient(testEnv(testStack(), env), {
+    version: "test",
+    role: options.role ?? "api",
+    logger: createLogger({ level: "error", json: true, write: () => {} }),
+  });
+}
+
+export interface TestAppOptions<S extends ApiKeyScope> {
+  /** Env overrides on top of the file's own `DATABASE_URL` (undefined unsets). */
+  env?: Record<string, string | undefined>;
+  /** What `createApp` serves; `clientJournal` defaults to null. */
+  content?: Partial<AppContent>;
+  /** A key is minted for each scope, its secret in `keys[scope]`. */
+  keys?: readonly S[];
+}
+
+export interface TestRequest {
+  method?: string;
+  /** Sent as JSON, with `content-type: application/json`. */
+  body?: unknown;
+  /** An API key secret, sent as the bearer. */
+  key?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestApp<S extends ApiKeyScope> {
+  /** This file's database, a clone of the migrated template. */
+  readonly database: TestDatabase;
+  readonly client: HogsendClient;
+  readonly app: ReturnType<typeof createApp>;
+  /** The secret of the key minted for each scope in `options.keys`. */
+  readonly keys: Readonly<Record<S, string>>;
+  request(path: string, init?: TestRequest): Promise<Response>;
+  /** Another client on this file's database with only `env` on top (not `options.env`), closed after the file. */
+  newClient(env?: Record<string, string | undefined>): HogsendClient;
+}
+
+/**
+ * The api against a database of the file's own: registers a `beforeAll` that creates the
+ * database, the client, the app and the keys, and an `afterAll` that closes the clients and
+ * drops the database. Read its fields inside hooks and tests, once `beforeAll` has run.
+ */
+export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOptions<S> = {}): TestApp<S> {
+  let database: TestDatabase | undefined;
+  let client: HogsendClient | undefined;
+  let app: ReturnType<typeof createApp> | undefined;
+  const keys: Partial<Record<S, string>> = {};
+  const extraClients: HogsendClient[] = [];
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined)
+      throw new Error("setupTestApp: read its fields in hooks or tests, after beforeAll");
+    return value;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    client = testClient({ DATABASE_URL: database.url, ...options.env });
+    app = createApp(client, { clientJournal: null, ...options.content });
+    for (const scope of options.keys ?? []) {
+      keys[scope] = (
+        await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })
+      ).secret;
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([client, ...extraClients].map((c) => c?.close()));
+    await database?.drop();
+  });
+
+  return {
+    get database() {
+      return ready(database);
+    },
+    get client() {
+      return ready(client);
+    },
+    get app() {
+      return ready(app);
+    },
+    keys: keys as Record<S, string>,
+    request: async (path, { method, body, key, headers } = {}) =>
+      ready(app).request(path, {
+        ...(method ? { method } : {}),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: {
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...headers,
+        },
+      }),
+    newClient: (env = {}) => {
+      const created = testClient({ DATABASE_URL: ready(database).url, ...env });
+      extraClients.push(created);
+      return created;
+    },
+  };
 }

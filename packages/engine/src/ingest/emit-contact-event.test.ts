@@ -1,15 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { upsertContact } from "@hogsend/db";
 import { type FakePostHog, startFakePostHog } from "@hogsend/devstack/fakes";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, type TestDatabase } from "@hogsend/devstack/testing";
 import { eventUuid } from "@hogsend/plugin-posthog";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHogsendClient, type HogsendClient } from "../client.js";
-import { createLogger } from "../logger.js";
-import { testEnv } from "../testing.js";
+import type { HogsendClient } from "../client.js";
+import { testClient } from "../testing.js";
 import { distinctIdOf, emitContactEvent, POSTHOG_FORWARDED_EVENTS } from "./emit-contact-event.js";
 
-const stack = testStack();
 let database: TestDatabase;
 let posthog: FakePostHog;
 const clients: HogsendClient[] = [];
@@ -28,17 +26,15 @@ afterAll(async () => {
 });
 
 function instance(overrides: Record<string, string | undefined> = {}) {
-  const env = testEnv(stack, {
-    DATABASE_URL: database.url,
-    POSTHOG_API_KEY: "phc_engine_test",
-    POSTHOG_HOST: posthog.url,
-    ...overrides,
-  });
-  const client = createHogsendClient(env, {
-    version: "test",
-    role: "worker",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
+  const client = testClient(
+    {
+      DATABASE_URL: database.url,
+      POSTHOG_API_KEY: "phc_engine_test",
+      POSTHOG_HOST: posthog.url,
+      ...overrides,
+    },
+    { role: "worker" },
+  );
   clients.push(client);
   return client;
 }

@@ -2,18 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { Condition } from "@hogsend/core";
 import { upsertContact } from "@hogsend/db";
 import { type FakePostHog, startFakePostHog } from "@hogsend/devstack/fakes";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, type TestDatabase } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHogsendClient, type HogsendClient } from "../client.js";
+import type { HogsendClient } from "../client.js";
 import { distinctIdOf } from "../ingest/emit-contact-event.js";
-import { createLogger } from "../logger.js";
-import { testEnv } from "../testing.js";
+import { testClient } from "../testing.js";
 import { admit } from "./admit.js";
 import { defineJourney } from "./define-journey.js";
 
 const PERSONAL_KEY = "phx_admit_test";
 const PROJECT_ID = "31";
-const stack = testStack();
 let database: TestDatabase;
 let posthog: FakePostHog;
 const clients: HogsendClient[] = [];
@@ -32,18 +30,16 @@ afterAll(async () => {
 });
 
 function instance(overrides: Record<string, string | undefined> = {}) {
-  const env = testEnv(stack, {
-    DATABASE_URL: database.url,
-    POSTHOG_HOST: posthog.url,
-    POSTHOG_PERSONAL_API_KEY: PERSONAL_KEY,
-    POSTHOG_PROJECT_ID: PROJECT_ID,
-    ...overrides,
-  });
-  const client = createHogsendClient(env, {
-    version: "test",
-    role: "worker",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
+  const client = testClient(
+    {
+      DATABASE_URL: database.url,
+      POSTHOG_HOST: posthog.url,
+      POSTHOG_PERSONAL_API_KEY: PERSONAL_KEY,
+      POSTHOG_PROJECT_ID: PROJECT_ID,
+      ...overrides,
+    },
+    { role: "worker" },
+  );
   clients.push(client);
   return client;
 }

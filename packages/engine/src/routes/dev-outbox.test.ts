@@ -1,44 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { EmailMessage } from "@hogsend/core";
 import { insertEmailSendOnce, upsertContact } from "@hogsend/db";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHogsendClient, type HogsendClient } from "../client.js";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../http/app.js";
-import { createLogger } from "../logger.js";
-import { testEnv } from "../testing.js";
+import { setupTestApp } from "../testing.js";
 
-const stack = testStack();
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-const opened: HogsendClient[] = [];
-
-const newClient = (overrides: Record<string, string | undefined> = {}) => {
-  const created = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url, ...overrides }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  opened.push(created);
-  return created;
-};
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = newClient();
-  app = createApp(client, { clientJournal: null });
-});
-afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
-  await database?.drop();
-});
+const api = setupTestApp();
 
 const UNSUBSCRIBE = "<https://hogsend.test/v1/email/unsubscribe?token=t0k>";
 
 /** Mails one message through the configured (outbox) provider; returns the outbox row id. */
 async function mail(overrides: Partial<EmailMessage> = {}) {
-  const outcome = await client.email.send({
+  const outcome = await api.client.email.send({
     from: "Acme <hello@acme.test>",
     to: "ada@example.com",
     subject: "Welcome to Acme",
@@ -60,7 +33,7 @@ type Item = {
 };
 type Page = { items: Item[]; nextCursor: string | null };
 const getJson = async <T>(path: string) => {
-  const res = await app.request(path);
+  const res = await api.app.request(path);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("application/json");
   return (await res.json()) as T;
@@ -68,12 +41,12 @@ const getJson = async <T>(path: string) => {
 
 describe("GET /v1/dev/outbox", () => {
   it("is served by the outbox provider outside production", () => {
-    expect(client.email.id).toBe("outbox");
+    expect(api.client.email.id).toBe("outbox");
   });
 
   it("lists mail newest first as JSON, paginated, with the template of its send", async () => {
-    const contact = await upsertContact(client.db.db, { email: `c_${randomUUID()}@example.com` });
-    const { send } = await insertEmailSendOnce(client.db.db, {
+    const contact = await upsertContact(api.client.db.db, { email: `c_${randomUUID()}@example.com` });
+    const { send } = await insertEmailSendOnce(api.client.db.db, {
       idempotencyKey: `test:${randomUUID()}`,
       contactId: contact.id,
       toEmail: "ada@example.com",
@@ -108,7 +81,7 @@ describe("GET /v1/dev/outbox", () => {
 
   it("answers a browser with an escaped HTML list linking to each message", async () => {
     const id = await mail({ subject: "<img src=x onerror=alert(1)> & more" });
-    const res = await app.request("/v1/dev/outbox", {
+    const res = await api.app.request("/v1/dev/outbox", {
       headers: { accept: "text/html,application/xhtml+xml" },
     });
     expect(res.status).toBe(200);
@@ -135,7 +108,7 @@ describe("GET /v1/dev/outbox", () => {
     expect(message.headers["List-Unsubscribe"]).toBe(UNSUBSCRIBE);
     expect(message.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
 
-    const html = await app.request(`/v1/dev/outbox/${id}/html`);
+    const html = await api.app.request(`/v1/dev/outbox/${id}/html`);
     expect(html.status).toBe(200);
     expect(html.headers.get("content-type")).toContain("text/html");
     const csp = html.headers.get("content-security-policy") ?? "";
@@ -144,7 +117,7 @@ describe("GET /v1/dev/outbox", () => {
     expect(csp).toMatch(/sandbox(?![^;]*allow-scripts)/);
     expect(await html.text()).toBe("<p>Hello <b>Ada</b></p><script>alert(1)</script>");
 
-    const text = await app.request(`/v1/dev/outbox/${id}/text`);
+    const text = await api.app.request(`/v1/dev/outbox/${id}/text`);
     expect(text.status).toBe(200);
     expect(text.headers.get("content-type")).toContain("text/plain");
     expect(await text.text()).toBe("Hello Ada");
@@ -152,21 +125,21 @@ describe("GET /v1/dev/outbox", () => {
 
   it("answers 404 for an unknown id and 400 naming the field for a bad id or cursor", async () => {
     for (const suffix of ["", "/html", "/text"]) {
-      const missing = await app.request(`/v1/dev/outbox/${randomUUID()}${suffix}`);
+      const missing = await api.app.request(`/v1/dev/outbox/${randomUUID()}${suffix}`);
       expect(missing.status).toBe(404);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
-      const bad = await app.request(`/v1/dev/outbox/not-a-uuid${suffix}`);
+      const bad = await api.app.request(`/v1/dev/outbox/not-a-uuid${suffix}`);
       expect(bad.status).toBe(400);
       const body = (await bad.json()) as { error: { details: { fields: { field: string }[] } } };
       expect(body.error.details.fields.map((f) => f.field)).toEqual(["id"]);
     }
-    const badCursor = await app.request("/v1/dev/outbox?cursor=zzz");
+    const badCursor = await api.app.request("/v1/dev/outbox?cursor=zzz");
     expect(badCursor.status).toBe(400);
   });
 
   it("does not exist in production", async () => {
     const id = await mail();
-    const prod = createApp(newClient({ NODE_ENV: "production" }), { clientJournal: null });
+    const prod = createApp(api.newClient({ NODE_ENV: "production" }), { clientJournal: null });
     for (const path of ["/v1/dev/outbox", `/v1/dev/outbox/${id}`, `/v1/dev/outbox/${id}/html`]) {
       const res = await prod.request(path, { headers: { accept: "text/html" } });
       expect(res.status).toBe(404);

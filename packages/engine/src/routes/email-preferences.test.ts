@@ -11,24 +11,14 @@ import {
   schema,
   upsertContact,
 } from "@hogsend/db";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { type EmailTokenPurpose, signEmailToken, verifyEmailToken } from "@hogsend/email";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHogsendClient, type HogsendClient } from "../client.js";
-import { createApp } from "../http/app.js";
+import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../http/types.js";
 import { defineJourney } from "../journeys/define-journey.js";
-import { createLogger } from "../logger.js";
-import { testEnv } from "../testing.js";
+import { setupTestApp } from "../testing.js";
 import { registerEmailPreferenceRoutes } from "./email-preferences.js";
-
-const stack = testStack();
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let secret: string;
 
 /** Ends on an unsubscribe: the one-click POST must end its live enrollments. */
 const onboarding = defineJourney({
@@ -43,27 +33,15 @@ const onboarding = defineJourney({
   async run() {},
 });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  secret = client.env.BETTER_AUTH_SECRET;
-  app = createApp(client, { clientJournal: null, journeys: [onboarding] });
-});
-afterAll(async () => {
-  await client?.close();
-  await database?.drop();
-});
+const api = setupTestApp({ content: { journeys: [onboarding] } });
+const secret = () => api.client.env.BETTER_AUTH_SECRET;
 
 async function createContact(email = `${randomUUID()}@example.com`): Promise<Contact> {
-  return upsertContact(client.db.db, { email });
+  return upsertContact(api.client.db.db, { email });
 }
 
 async function createSend(contact: Contact, category: string, template = "welcome"): Promise<EmailSend> {
-  const { send } = await insertEmailSendOnce(client.db.db, {
+  const { send } = await insertEmailSendOnce(api.client.db.db, {
     idempotencyKey: `test:${randomUUID()}`,
     contactId: contact.id,
     toEmail: contact.email ?? "x@example.com",
@@ -79,7 +57,7 @@ function token(
   purpose: EmailTokenPurpose,
   claims: { contactId: string; category?: string; sendId?: string; expiresAt?: Date },
 ) {
-  return signEmailToken({ purpose, ...claims }, secret);
+  return signEmailToken({ purpose, ...claims }, secret());
 }
 
 const ONE_CLICK = {
@@ -89,7 +67,7 @@ const ONE_CLICK = {
 };
 
 function post(path: string, body: string | FormData, contentType?: string) {
-  return app.request(path, {
+  return api.app.request(path, {
     method: "POST",
     body,
     headers: contentType ? { "content-type": contentType } : {},
@@ -101,7 +79,7 @@ const form = (fields: [string, string][]) => new URLSearchParams(fields).toStrin
 const FORM = "application/x-www-form-urlencoded";
 
 async function unsubscribeEvents(contactId: string) {
-  return client.db.db
+  return api.client.db.db
     .select()
     .from(schema.userEvents)
     .where(
@@ -109,21 +87,21 @@ async function unsubscribeEvents(contactId: string) {
     );
 }
 async function namedEvents(contactId: string, name: string) {
-  return client.db.db
+  return api.client.db.db
     .select()
     .from(schema.userEvents)
     .where(and(eq(schema.userEvents.contactId, contactId), eq(schema.userEvents.event, name)));
 }
 async function sendEvents(sendId: string) {
-  return client.db.db.select().from(schema.emailEvents).where(eq(schema.emailEvents.sendId, sendId));
+  return api.client.db.db.select().from(schema.emailEvents).where(eq(schema.emailEvents.sendId, sendId));
 }
 
 /** Nothing about this contact or send changed: no preferences, no email events, no journey events. */
 async function expectUntouched(contact: Contact, send: EmailSend) {
-  expect(await getEmailPreferences(client.db.db, contact.id)).toBeUndefined();
+  expect(await getEmailPreferences(api.client.db.db, contact.id)).toBeUndefined();
   expect(await sendEvents(send.id)).toHaveLength(0);
   expect(await unsubscribeEvents(contact.id)).toHaveLength(0);
-  expect((await emailSendById(client.db.db, send.id))?.unsubscribedAt).toBeNull();
+  expect((await emailSendById(api.client.db.db, send.id))?.unsubscribedAt).toBeNull();
 }
 
 function expectPageHeaders(res: Response) {
@@ -146,7 +124,7 @@ describe("GET /v1/email/unsubscribe", () => {
     const send = await createSend(contact, "onboarding");
     const t = token("unsubscribe", { contactId: contact.id, category: "onboarding", sendId: send.id });
 
-    const res = await app.request(`/v1/email/unsubscribe?token=${encodeURIComponent(t)}`);
+    const res = await api.app.request(`/v1/email/unsubscribe?token=${encodeURIComponent(t)}`);
     expect(res.status).toBe(200);
     expectPageHeaders(res);
     const page = await res.text();
@@ -158,7 +136,7 @@ describe("GET /v1/email/unsubscribe", () => {
     expect(page).toContain(`o&#39;brien+`);
     expect(page).not.toContain("<script");
     // The preference-centre link carries a preferences token for the same contact.
-    const prefs = verifyEmailToken(tokenIn(page, "/v1/email/preferences"), secret, {
+    const prefs = verifyEmailToken(tokenIn(page, "/v1/email/preferences"), secret(), {
       purpose: "preferences",
     });
     expect(prefs.ok && prefs.claims.contactId).toBe(contact.id);
@@ -168,7 +146,7 @@ describe("GET /v1/email/unsubscribe", () => {
 
   it("offers only 'all' when the token names no category", async () => {
     const contact = await createContact();
-    const res = await app.request(
+    const res = await api.app.request(
       `/v1/email/unsubscribe?token=${token("unsubscribe", { contactId: contact.id })}`,
     );
     expect(res.status).toBe(200);
@@ -188,9 +166,9 @@ describe("POST /v1/email/unsubscribe", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("Unsubscribed");
 
-    const prefs = await getEmailPreferences(client.db.db, contact.id);
+    const prefs = await getEmailPreferences(api.client.db.db, contact.id);
     expect(prefs).toMatchObject({ unsubscribedAll: false, optedOutCategories: ["onboarding"] });
-    expect((await emailSendById(client.db.db, send.id))?.unsubscribedAt).toBeInstanceOf(Date);
+    expect((await emailSendById(api.client.db.db, send.id))?.unsubscribedAt).toBeInstanceOf(Date);
     const emailEvents = await sendEvents(send.id);
     expect(emailEvents.map((e) => [e.type, e.data])).toEqual([
       ["unsubscribed", { scope: "category", category: "onboarding", via: "one-click" }],
@@ -207,7 +185,9 @@ describe("POST /v1/email/unsubscribe", () => {
     expect(again.status).toBe(200);
     expect(await sendEvents(send.id)).toHaveLength(1);
     expect(await unsubscribeEvents(contact.id)).toHaveLength(1);
-    expect((await getEmailPreferences(client.db.db, contact.id))?.optedOutCategories).toEqual(["onboarding"]);
+    expect((await getEmailPreferences(api.client.db.db, contact.id))?.optedOutCategories).toEqual([
+      "onboarding",
+    ]);
   });
 
   it("two one-click POSTs racing store and emit the unsubscribe once", async () => {
@@ -243,7 +223,7 @@ describe("POST /v1/email/unsubscribe", () => {
       body,
     );
     expect(res.status).toBe(200);
-    expect(await getEmailPreferences(client.db.db, contact.id)).toMatchObject({
+    expect(await getEmailPreferences(api.client.db.db, contact.id)).toMatchObject({
       unsubscribedAll: true,
       optedOutCategories: [],
     });
@@ -262,7 +242,7 @@ describe("POST /v1/email/unsubscribe", () => {
     expect(res.status).toBe(200);
     expectPageHeaders(res);
     expect(await res.text()).toContain("You will no longer receive email from us.");
-    expect(await getEmailPreferences(client.db.db, contact.id)).toMatchObject({
+    expect(await getEmailPreferences(api.client.db.db, contact.id)).toMatchObject({
       unsubscribedAll: true,
       optedOutCategories: [],
     });
@@ -295,7 +275,7 @@ describe("POST /v1/email/unsubscribe", () => {
       for (const res of [
         await oneClick(t),
         await post(`/v1/email/unsubscribe?token=${t}`, form([["scope", "all"]]), FORM),
-        await app.request(`/v1/email/unsubscribe?token=${t}`),
+        await api.app.request(`/v1/email/unsubscribe?token=${t}`),
       ]) {
         expect(res.status, name).toBe(400);
         expectPageHeaders(res);
@@ -323,12 +303,12 @@ describe("POST /v1/email/unsubscribe", () => {
     const t = token("unsubscribe", { contactId: contact.id });
     const res = await post(`/v1/email/unsubscribe?token=${t}`, form([["scope", "category"]]), FORM);
     expect(res.status).toBe(400);
-    expect(await getEmailPreferences(client.db.db, contact.id)).toBeUndefined();
+    expect(await getEmailPreferences(api.client.db.db, contact.id)).toBeUndefined();
   });
 
   it("ends live enrollments of journeys that exit on email.unsubscribed", async () => {
     const contact = await createContact();
-    const state = await insertJourneyState(client.db.db, {
+    const state = await insertJourneyState(api.client.db.db, {
       journeyId: onboarding.meta.id,
       userKey: contact.id,
       contactId: contact.id,
@@ -337,7 +317,7 @@ describe("POST /v1/email/unsubscribe", () => {
     if (!state) throw new Error("state not created");
     const res = await oneClick(token("unsubscribe", { contactId: contact.id, category: "onboarding" }));
     expect(res.status).toBe(200);
-    expect(await journeyStateById(client.db.db, state.id)).toMatchObject({
+    expect(await journeyStateById(api.client.db.db, state.id)).toMatchObject({
       status: "exited",
       exitReason: "exitOn:email.unsubscribed",
     });
@@ -345,7 +325,7 @@ describe("POST /v1/email/unsubscribe", () => {
 });
 
 describe("the preference centre", () => {
-  const page = (t: string) => app.request(`/v1/email/preferences?token=${encodeURIComponent(t)}`);
+  const page = (t: string) => api.app.request(`/v1/email/preferences?token=${encodeURIComponent(t)}`);
   const save = (t: string, fields: [string, string][]) =>
     post(`/v1/email/preferences?token=${encodeURIComponent(t)}`, form(fields), FORM);
 
@@ -382,7 +362,7 @@ describe("the preference centre", () => {
     let res = await save(t, [...shown, ["category", "onboarding"], ["ignored_field", "x"]]);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("You will not receive: Billing.");
-    expect(await getEmailPreferences(client.db.db, contact.id)).toMatchObject({
+    expect(await getEmailPreferences(api.client.db.db, contact.id)).toMatchObject({
       unsubscribedAll: false,
       optedOutCategories: ["billing"],
     });
@@ -404,7 +384,7 @@ describe("the preference centre", () => {
       ["unsubscribe_all", "true"],
     ]);
     expect(res.status).toBe(200);
-    expect(await getEmailPreferences(client.db.db, contact.id)).toMatchObject({
+    expect(await getEmailPreferences(api.client.db.db, contact.id)).toMatchObject({
       unsubscribedAll: true,
       optedOutCategories: [],
     });
@@ -419,7 +399,7 @@ describe("the preference centre", () => {
     // Re-subscribe to all.
     res = await save(t, [...shown, ["category", "onboarding"], ["category", "billing"]]);
     expect(res.status).toBe(200);
-    expect(await getEmailPreferences(client.db.db, contact.id)).toMatchObject({
+    expect(await getEmailPreferences(api.client.db.db, contact.id)).toMatchObject({
       unsubscribedAll: false,
       optedOutCategories: [],
     });
@@ -444,7 +424,7 @@ describe("the preference centre", () => {
       ["shown", "onboarding"],
       ["category", "onboarding"],
     ]);
-    expect((await getEmailPreferences(client.db.db, contact.id))?.optedOutCategories).toEqual([]);
+    expect((await getEmailPreferences(api.client.db.db, contact.id))?.optedOutCategories).toEqual([]);
   });
 
   it("refuses a category it does not offer, and a bad token, with a 400 page and no change", async () => {
@@ -470,13 +450,13 @@ describe("the preference centre", () => {
       expect(await res.text()).toContain("Nothing was changed");
       expect((await page(bad)).status).toBe(400);
     }
-    expect(await getEmailPreferences(client.db.db, contact.id)).toBeUndefined();
+    expect(await getEmailPreferences(api.client.db.db, contact.id)).toBeUndefined();
     expect(await unsubscribeEvents(contact.id)).toHaveLength(0);
   });
 
   it("tells a suppressed contact that mail is paused", async () => {
     const contact = await createContact();
-    await recordPermanentBounce(client.db.db, contact.id, 1, "mailbox does not exist");
+    await recordPermanentBounce(api.client.db.db, contact.id, 1, "mailbox does not exist");
     const res = await page(token("preferences", { contactId: contact.id }));
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("is paused because earlier messages bounced");
@@ -484,7 +464,7 @@ describe("the preference centre", () => {
 
   it("offers the operator's categories when given, plus what the contact opted out of", async () => {
     const fixed = new OpenAPIHono<AppEnv>();
-    registerEmailPreferenceRoutes(fixed, client, new Map(), {
+    registerEmailPreferenceRoutes(fixed, api.client, new Map(), {
       categories: ["product", "billing", "transactional"],
     });
     const contact = await createContact();

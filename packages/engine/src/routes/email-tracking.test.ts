@@ -8,41 +8,20 @@ import {
   upsertContact,
   upsertEmailLinks,
 } from "@hogsend/db";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHogsendClient, type HogsendClient } from "../client.js";
-import { createApp } from "../http/app.js";
-import { createLogger } from "../logger.js";
-import { testEnv } from "../testing.js";
-
-const stack = testStack();
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
+import { describe, expect, it } from "vitest";
+import { setupTestApp } from "../testing.js";
 
 const HUMAN = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)";
 const SLACK = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)";
 const PUBLIC_URL = "https://hogsend.example.com";
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url, API_PUBLIC_URL: PUBLIC_URL }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  app = createApp(client, { clientJournal: null });
-});
-afterAll(async () => {
-  await client?.close();
-  await database?.drop();
-});
+const api = setupTestApp({ env: { API_PUBLIC_URL: PUBLIC_URL } });
 
 async function createSend(): Promise<{ contact: Contact; send: EmailSend }> {
   const email = `${randomUUID()}@example.com`;
-  const contact = await upsertContact(client.db.db, { email });
-  const { send } = await insertEmailSendOnce(client.db.db, {
+  const contact = await upsertContact(api.client.db.db, { email });
+  const { send } = await insertEmailSendOnce(api.client.db.db, {
     idempotencyKey: `test:${randomUUID()}`,
     contactId: contact.id,
     toEmail: email,
@@ -56,14 +35,14 @@ async function createSend(): Promise<{ contact: Contact; send: EmailSend }> {
 }
 
 const get = (path: string, userAgent?: string) =>
-  app.request(path, { headers: userAgent ? { "user-agent": userAgent } : {} });
+  api.app.request(path, { headers: userAgent ? { "user-agent": userAgent } : {} });
 
 async function emailEvents(sendId: string) {
-  return client.db.db.select().from(schema.emailEvents).where(eq(schema.emailEvents.sendId, sendId));
+  return api.client.db.db.select().from(schema.emailEvents).where(eq(schema.emailEvents.sendId, sendId));
 }
 
 async function userEvents(contactId: string, name: string) {
-  return client.db.db
+  return api.client.db.db
     .select()
     .from(schema.userEvents)
     .where(and(eq(schema.userEvents.contactId, contactId), eq(schema.userEvents.event, name)));
@@ -100,7 +79,7 @@ describe("GET /v1/t/o/:id (open pixel)", () => {
     await expectPixel(await get(`/v1/t/o/${send.id}`, HUMAN));
     await expectPixel(await get(`/v1/t/o/${send.id}`, HUMAN));
 
-    const stored = await emailSendById(client.db.db, send.id);
+    const stored = await emailSendById(api.client.db.db, send.id);
     expect(stored?.openCount).toBe(2);
     expect(stored?.firstOpenedAt).toBeInstanceOf(Date);
     const events = await emailEvents(send.id);
@@ -122,7 +101,7 @@ describe("GET /v1/t/o/:id (open pixel)", () => {
     await expectPixel(await get(`/v1/t/o/${send.id}`, SLACK));
     await expectPixel(await get(`/v1/t/o/${send.id}`)); // no user agent at all: a script
 
-    let stored = await emailSendById(client.db.db, send.id);
+    let stored = await emailSendById(api.client.db.db, send.id);
     expect(stored?.openCount).toBe(0);
     expect(stored?.firstOpenedAt).toBeNull();
     expect((await emailEvents(send.id)).map((e) => [e.type, e.isBot])).toEqual([
@@ -133,7 +112,7 @@ describe("GET /v1/t/o/:id (open pixel)", () => {
 
     // The person's open afterwards is the first one.
     await expectPixel(await get(`/v1/t/o/${send.id}`, HUMAN));
-    stored = await emailSendById(client.db.db, send.id);
+    stored = await emailSendById(api.client.db.db, send.id);
     expect(stored?.openCount).toBe(1);
     expect(await userEvents(contact.id, "email.opened")).toHaveLength(1);
   });
@@ -149,7 +128,10 @@ describe("GET /v1/t/c/:id (click redirect)", () => {
   it("redirects to the stored URL, records every click and emits email.clicked on the first human one", async () => {
     const { contact, send } = await createSend();
     const url = "https://app.example.com/start?utm_source=email&x=1";
-    const [link, other] = await upsertEmailLinks(client.db.db, send.id, [url, "https://example.com/other"]);
+    const [link, other] = await upsertEmailLinks(api.client.db.db, send.id, [
+      url,
+      "https://example.com/other",
+    ]);
     if (!link || !other) throw new Error("links not stored");
 
     const bot = await get(`/v1/t/c/${link.id}`, SLACK);
@@ -164,7 +146,7 @@ describe("GET /v1/t/c/:id (click redirect)", () => {
     const second = await get(`/v1/t/c/${other.id}`, HUMAN);
     expect(second.headers.get("location")).toBe("https://example.com/other");
 
-    const stored = await emailSendById(client.db.db, send.id);
+    const stored = await emailSendById(api.client.db.db, send.id);
     expect(stored?.clickCount).toBe(2);
     expect(stored?.firstClickedAt).toBeInstanceOf(Date);
     const events = await emailEvents(send.id);
@@ -201,7 +183,7 @@ describe("GET /v1/t/c/:id (click redirect)", () => {
 
 describe("OpenAPI", () => {
   it("declares the tracking routes as public", async () => {
-    const doc = (await (await app.request("/openapi.json")).json()) as {
+    const doc = (await (await api.app.request("/openapi.json")).json()) as {
       paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
     };
     expect(doc.paths["/v1/t/o/{id}"]?.get?.security).toEqual([]);

@@ -9,14 +9,11 @@ import {
   schema,
   upsertContact,
 } from "@hogsend/db";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createHogsendClient, type HogsendClient } from "../client.js";
 import { createApp } from "../http/app.js";
-import { createLogger } from "../logger.js";
-import { testEnv } from "../testing.js";
+import { setupTestApp } from "../testing.js";
 import { defineWebhookSource } from "../webhooks/define-webhook-source.js";
 
 const fixturesDir = resolve(import.meta.dirname, "../../../../../shared/fixtures");
@@ -27,57 +24,36 @@ const OTHER_SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 const PM_USER = "hogsend";
 const PM_PASS = "s3cret-webhook-pass";
 
-const stack = testStack();
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
+// A product-event source named `email` must not swallow /v1/webhooks/email/:providerId.
+const emailSource = defineWebhookSource({
+  id: "email",
+  auth: {
+    kind: "shared-secret",
+    header: "x-test-secret",
+    secret: () => "source-secret",
+    secretEnv: "TEST_SECRET",
+  },
+  schema: z.object({}),
+  transform: () => [],
+});
+// No provider key: the outbox is the active provider, so both receivers are built webhook-only,
+// as after a switch of providers.
+const api = setupTestApp({
+  env: {
+    RESEND_WEBHOOK_SECRET: SECRET,
+    POSTMARK_WEBHOOK_USER: PM_USER,
+    POSTMARK_WEBHOOK_PASS: PM_PASS,
+    EMAIL_BOUNCE_SUPPRESS_THRESHOLD: "3",
+  },
+  content: { webhookSources: [emailSource] },
+});
 /** The same database, with no webhook secrets configured. */
-let bareClient: HogsendClient;
 let bareApp: ReturnType<typeof createApp>;
-
-const quietLogger = () => createLogger({ level: "error", json: true, write: () => {} });
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // No provider key: the outbox is the active provider, so both receivers are built webhook-only,
-  // as after a switch of providers.
-  client = createHogsendClient(
-    testEnv(stack, {
-      DATABASE_URL: database.url,
-      RESEND_WEBHOOK_SECRET: SECRET,
-      POSTMARK_WEBHOOK_USER: PM_USER,
-      POSTMARK_WEBHOOK_PASS: PM_PASS,
-      EMAIL_BOUNCE_SUPPRESS_THRESHOLD: "3",
-    }),
-    { version: "test", role: "api", logger: quietLogger() },
-  );
-  // A product-event source named `email` must not swallow /v1/webhooks/email/:providerId.
-  const emailSource = defineWebhookSource({
-    id: "email",
-    auth: {
-      kind: "shared-secret",
-      header: "x-test-secret",
-      secret: () => "source-secret",
-      secretEnv: "TEST_SECRET",
-    },
-    schema: z.object({}),
-    transform: () => [],
-  });
-  app = createApp(client, { clientJournal: null, webhookSources: [emailSource] });
-  bareClient = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url }), {
-    version: "test",
-    role: "api",
-    logger: quietLogger(),
-  });
-  bareApp = createApp(bareClient, { clientJournal: null });
-});
-afterAll(async () => {
-  await client?.close();
-  await bareClient?.close();
-  await database?.drop();
+beforeAll(() => {
+  bareApp = createApp(api.newClient(), { clientJournal: null });
 });
 
-const db = () => client.db.db;
+const db = () => api.client.db.db;
 
 /** A contact and a send the provider accepted under `messageId`. */
 async function sentEmail(provider: string, options: { contactId?: string } = {}) {
@@ -124,19 +100,19 @@ const basic = (user: string, pass: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`,
 });
 
-function post(path: string, body: string, headers: Record<string, string>, target = app) {
+function post(path: string, body: string, headers: Record<string, string>, target = api.app) {
   return target.request(path, {
     method: "POST",
     body,
     headers: { "content-type": "application/json", ...headers },
   });
 }
-const postResend = (body: string, headers: Record<string, string> = svixHeaders(body), target = app) =>
+const postResend = (body: string, headers: Record<string, string> = svixHeaders(body), target = api.app) =>
   post("/v1/webhooks/email/resend", body, headers, target);
 const postPostmark = (
   body: string,
   headers: Record<string, string> = basic(PM_USER, PM_PASS),
-  target = app,
+  target = api.app,
 ) => post("/v1/webhooks/email/postmark", body, headers, target);
 
 type ErrorBody = { error: { code: string; message: string; details?: { fields: { field: string }[] } } };

@@ -1,49 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { getEmailPreferences, recordPermanentBounce, upsertContact } from "@hogsend/db";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "../../client.js";
-import { createApp } from "../../http/app.js";
-import { createLogger } from "../../logger.js";
-import { testEnv } from "../../testing.js";
+import { setupTestApp } from "../../testing.js";
 
-const stack = testStack();
 const ADMIN_KEY = `adm_${randomUUID()}${randomUUID()}`;
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let ingestKey: string;
-let readKey: string;
+const api = setupTestApp({ env: { ADMIN_API_KEY: ADMIN_KEY }, keys: ["ingest", "read"] });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  app = createApp(client, { clientJournal: null });
-  const mint = async (scope: "ingest" | "read") =>
-    (await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })).secret;
-  ingestKey = await mint("ingest");
-  readKey = await mint("read");
-});
-afterAll(async () => {
-  await client?.close();
-  await database?.drop();
-});
-
-const get = (contactId: string, key = readKey) =>
-  app.request(`/v1/admin/contacts/${contactId}/preferences`, { headers: { authorization: `Bearer ${key}` } });
+const get = (contactId: string, key = api.keys.read) =>
+  api.request(`/v1/admin/contacts/${contactId}/preferences`, { key });
 const put = (contactId: string, body: unknown, key = ADMIN_KEY) =>
-  app.request(`/v1/admin/contacts/${contactId}/preferences`, {
-    method: "PUT",
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-  });
+  api.request(`/v1/admin/contacts/${contactId}/preferences`, { method: "PUT", body, key });
 
-const newContact = async () => (await upsertContact(client.db.db, { externalId: `u_${randomUUID()}` })).id;
+const newContact = async () =>
+  (await upsertContact(api.client.db.db, { externalId: `u_${randomUUID()}` })).id;
 
 type Prefs = {
   contactId: string;
@@ -57,14 +27,14 @@ type Prefs = {
 };
 type ErrorBody = { error: { code: string; details: { fields: { field: string; message: string }[] } } };
 
-const auditOf = (contactId: string) => client.db.sql`
+const auditOf = (contactId: string) => api.client.db.sql`
   select action, actor_type, resource_type, metadata from audit_logs where resource_id = ${contactId} order by seq`;
 
 describe("GET /v1/admin/contacts/:id/preferences", () => {
   it("answers 401 without credentials and 403 to an ingest-only key", async () => {
     const id = await newContact();
-    expect((await app.request(`/v1/admin/contacts/${id}/preferences`)).status).toBe(401);
-    expect((await get(id, ingestKey)).status).toBe(403);
+    expect((await api.app.request(`/v1/admin/contacts/${id}/preferences`)).status).toBe(401);
+    expect((await get(id, api.keys.ingest)).status).toBe(403);
   });
 
   it("answers the defaults for a contact who never changed anything, without storing a row", async () => {
@@ -81,7 +51,7 @@ describe("GET /v1/admin/contacts/:id/preferences", () => {
       bounceCount: 0,
       updatedAt: null,
     });
-    expect(await getEmailPreferences(client.db.db, id)).toBeUndefined();
+    expect(await getEmailPreferences(api.client.db.db, id)).toBeUndefined();
   });
 
   it("answers 404 for an unknown contact and 400 for an id that is not a uuid", async () => {
@@ -95,12 +65,12 @@ describe("GET /v1/admin/contacts/:id/preferences", () => {
 describe("PUT /v1/admin/contacts/:id/preferences", () => {
   it("needs full-admin: a read key is refused with 403 and nothing changes", async () => {
     const id = await newContact();
-    const res = await put(id, { unsubscribedAll: true }, readKey);
+    const res = await put(id, { unsubscribedAll: true }, api.keys.read);
     expect(res.status).toBe(403);
-    expect(await getEmailPreferences(client.db.db, id)).toBeUndefined();
+    expect(await getEmailPreferences(api.client.db.db, id)).toBeUndefined();
     expect(await auditOf(id)).toEqual([]);
     const fullAdmin = (
-      await createApiKey(client.db.db, { name: "admin", scopes: ["full-admin"], createdBy: "test" })
+      await createApiKey(api.client.db.db, { name: "admin", scopes: ["full-admin"], createdBy: "test" })
     ).secret;
     expect((await put(id, { unsubscribedAll: true }, fullAdmin)).status).toBe(200);
     expect((await auditOf(id)).map((a) => a.actor_type)).toEqual(["api_key"]);
@@ -155,8 +125,8 @@ describe("PUT /v1/admin/contacts/:id/preferences", () => {
     });
 
     const bounced = await newContact();
-    await recordPermanentBounce(client.db.db, bounced, 2, "mailbox does not exist");
-    await recordPermanentBounce(client.db.db, bounced, 2, "mailbox does not exist");
+    await recordPermanentBounce(api.client.db.db, bounced, 2, "mailbox does not exist");
+    await recordPermanentBounce(api.client.db.db, bounced, 2, "mailbox does not exist");
     const before = (await (await get(bounced)).json()) as Prefs;
     expect(before).toMatchObject({ suppressed: true, bounceCount: 2 });
     // Suppressing again changes nothing: the bounce's reason stays.
@@ -171,7 +141,7 @@ describe("PUT /v1/admin/contacts/:id/preferences", () => {
       suppressedAt: null,
       bounceCount: 0,
     });
-    expect(await getEmailPreferences(client.db.db, bounced)).toMatchObject({
+    expect(await getEmailPreferences(api.client.db.db, bounced)).toMatchObject({
       suppressed: false,
       bounceCount: 0,
     });
@@ -196,7 +166,7 @@ describe("PUT /v1/admin/contacts/:id/preferences", () => {
       { field: "json", message: 'Unrecognized key: "unsubscribed"' },
     ]);
     expect((await put(id, { suppressed: "yes" })).status).toBe(400);
-    expect(await getEmailPreferences(client.db.db, id)).toBeUndefined();
+    expect(await getEmailPreferences(api.client.db.db, id)).toBeUndefined();
 
     const missing = randomUUID();
     const res = await put(missing, { unsubscribedAll: true });

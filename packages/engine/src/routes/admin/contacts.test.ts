@@ -6,45 +6,17 @@ import {
   markEmailSent,
   recordEngagement,
 } from "@hogsend/db";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "../../client.js";
-import { createApp } from "../../http/app.js";
-import { createLogger } from "../../logger.js";
-import { testEnv } from "../../testing.js";
+import { setupTestApp } from "../../testing.js";
 
-const stack = testStack();
 const ADMIN_KEY = `adm_${randomUUID()}${randomUUID()}`;
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let ingestKey: string;
+const api = setupTestApp({ env: { ADMIN_API_KEY: ADMIN_KEY }, keys: ["ingest"] });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  app = createApp(client, { clientJournal: null });
-  ingestKey = (await createApiKey(client.db.db, { name: "ingest", scopes: ["ingest"], createdBy: "test" }))
-    .secret;
-});
-afterAll(async () => {
-  await client?.close();
-  await database?.drop();
-});
-
-const asAdmin = (path: string) => app.request(path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+const asAdmin = (path: string) => api.request(path, { key: ADMIN_KEY });
 
 async function ingest(body: Record<string, unknown>) {
-  const res = await app.request("/v1/events", {
-    method: "POST",
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json", authorization: `Bearer ${ingestKey}` },
-  });
+  const res = await api.request("/v1/events", { method: "POST", body, key: api.keys.ingest });
   expect(res.status).toBe(202);
   return (await res.json()) as { contactId: string; eventId: string };
 }
@@ -57,18 +29,14 @@ type ContactPage = {
 describe("GET /v1/admin/contacts", () => {
   it("answers 401 without credentials and 403 to an ingest-only key, on the list and the detail", async () => {
     const id = randomUUID();
-    expect((await app.request("/v1/admin/contacts")).status).toBe(401);
-    expect((await app.request(`/v1/admin/contacts/${id}`)).status).toBe(401);
-    const forbidden = await app.request("/v1/admin/contacts", {
-      headers: { authorization: `Bearer ${ingestKey}` },
-    });
+    expect((await api.app.request("/v1/admin/contacts")).status).toBe(401);
+    expect((await api.app.request(`/v1/admin/contacts/${id}`)).status).toBe(401);
+    const forbidden = await api.request("/v1/admin/contacts", { key: api.keys.ingest });
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
-    const read = (await createApiKey(client.db.db, { name: "read", scopes: ["read"], createdBy: "test" }))
+    const read = (await createApiKey(api.client.db.db, { name: "read", scopes: ["read"], createdBy: "test" }))
       .secret;
-    expect(
-      (await app.request("/v1/admin/contacts", { headers: { authorization: `Bearer ${read}` } })).status,
-    ).toBe(200);
+    expect((await api.request("/v1/admin/contacts", { key: read })).status).toBe(200);
   });
 
   it("searches by part of an email or user id, any case, and pages newest-seen first without gaps", async () => {
@@ -136,7 +104,7 @@ describe("GET /v1/admin/contacts/:id", () => {
     const second = await ingest({ name: "upgraded", userId, timestamp: "2030-02-02T10:00:00.000Z" });
     // Someone else's event stays out of this timeline.
     await ingest({ name: "upgraded", userId: `u_${randomUUID()}` });
-    const state = await insertJourneyState(client.db.db, {
+    const state = await insertJourneyState(api.client.db.db, {
       journeyId: "welcome",
       userKey: first.contactId,
       contactId: first.contactId,
@@ -146,7 +114,7 @@ describe("GET /v1/admin/contacts/:id", () => {
 
     const sendTo = async (contactId: string, template: string, createdAt: string) =>
       (
-        await insertEmailSendOnce(client.db.db, {
+        await insertEmailSendOnce(api.client.db.db, {
           idempotencyKey: `test:${randomUUID()}`,
           contactId,
           toEmail: `${userId}@example.com`,
@@ -157,10 +125,13 @@ describe("GET /v1/admin/contacts/:id", () => {
         })
       ).send;
     const welcome = await sendTo(first.contactId, "welcome", "2030-02-01T10:01:00.000Z");
-    await claimEmailSend(client.db.db, welcome.id, 60_000);
-    await markEmailSent(client.db.db, welcome.id, { provider: "outbox", providerMessageId: randomUUID() });
+    await claimEmailSend(api.client.db.db, welcome.id, 60_000);
+    await markEmailSent(api.client.db.db, welcome.id, {
+      provider: "outbox",
+      providerMessageId: randomUUID(),
+    });
     const openedAt = new Date("2030-02-01T11:00:00.000Z");
-    await recordEngagement(client.db.db, welcome.id, "opened", openedAt);
+    await recordEngagement(api.client.db.db, welcome.id, "opened", openedAt);
     const nudge = await sendTo(first.contactId, "nudge", "2030-02-02T10:01:00.000Z");
     // Someone else's send stays out of this timeline.
     await sendTo(

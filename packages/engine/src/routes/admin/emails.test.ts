@@ -10,41 +10,12 @@ import {
   upsertContact,
   upsertEmailLinks,
 } from "@hogsend/db";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "../../client.js";
-import { createApp } from "../../http/app.js";
-import { createLogger } from "../../logger.js";
-import { testEnv } from "../../testing.js";
+import { describe, expect, it } from "vitest";
+import { setupTestApp } from "../../testing.js";
 
-const stack = testStack();
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let ingestKey: string;
-let readKey: string;
+const api = setupTestApp({ keys: ["ingest", "read"] });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  app = createApp(client, { clientJournal: null });
-  const mint = async (scope: "ingest" | "read") =>
-    (await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })).secret;
-  ingestKey = await mint("ingest");
-  readKey = await mint("read");
-});
-afterAll(async () => {
-  await client?.close();
-  await database?.drop();
-});
-
-const read = (path: string, key = readKey) =>
-  app.request(path, { headers: { authorization: `Bearer ${key}` } });
+const read = (path: string, key = api.keys.read) => api.request(path, { key });
 
 type Outcome = "delivered" | "opened" | "clicked" | "bounced" | "complained" | "unsubscribed";
 
@@ -57,7 +28,7 @@ async function send(options: {
   status?: Extract<EmailSendStatus, "queued" | "sent" | "failed" | "suppressed">;
   outcomes?: Outcome[];
 }) {
-  const db = client.db.db;
+  const db = api.client.db.db;
   const { send: row } = await insertEmailSendOnce(db, {
     idempotencyKey: `test:${randomUUID()}`,
     contactId: options.contactId ?? null,
@@ -110,16 +81,19 @@ async function collect(query: string) {
 describe("GET /v1/admin/emails", () => {
   it("answers 401 without credentials and 403 to an ingest-only key", async () => {
     for (const path of ["/v1/admin/emails", `/v1/admin/emails/${randomUUID()}`, "/v1/admin/metrics/emails"]) {
-      expect((await app.request(path)).status).toBe(401);
-      expect((await read(path, ingestKey)).status).toBe(403);
+      expect((await api.app.request(path)).status).toBe(401);
+      expect((await read(path, api.keys.ingest)).status).toBe(403);
     }
   });
 
   it("filters by contact, user id, status, template, journey and dates, newest first, across pages", async () => {
     const tag = randomUUID().slice(0, 8);
     const userId = `u_${tag}`;
-    const contact = await upsertContact(client.db.db, { externalId: userId, email: `${tag}@example.com` });
-    const other = await upsertContact(client.db.db, { externalId: `other_${tag}` });
+    const contact = await upsertContact(api.client.db.db, {
+      externalId: userId,
+      email: `${tag}@example.com`,
+    });
+    const other = await upsertContact(api.client.db.db, { externalId: `other_${tag}` });
     const welcome = `welcome-${tag}`;
     const nudge = `nudge-${tag}`;
     const journeyId = `onboarding-${tag}`;
@@ -188,9 +162,9 @@ describe("GET /v1/admin/emails", () => {
 
 describe("GET /v1/admin/emails/:id", () => {
   it("shows the send with its events in time order and per-link human and bot clicks", async () => {
-    const contact = await upsertContact(client.db.db, { externalId: `u_${randomUUID()}` });
+    const contact = await upsertContact(api.client.db.db, { externalId: `u_${randomUUID()}` });
     const id = await send({ contactId: contact.id, template: "digest", outcomes: ["delivered", "clicked"] });
-    const [pricing, docs] = await upsertEmailLinks(client.db.db, id, [
+    const [pricing, docs] = await upsertEmailLinks(api.client.db.db, id, [
       "https://acme.test/pricing",
       "https://acme.test/docs",
     ]);
@@ -201,7 +175,7 @@ describe("GET /v1/admin/emails/:id", () => {
       minute: number,
       extra: Record<string, unknown> = {},
     ) =>
-      insertEmailEventOnce(client.db.db, {
+      insertEmailEventOnce(api.client.db.db, {
         sendId: id,
         type,
         dedupeKey: `test:${randomUUID()}`,
@@ -217,8 +191,8 @@ describe("GET /v1/admin/emails/:id", () => {
     await event("clicked", 6, { linkId: docs.id, url: "https://acme.test/docs" });
     // Another send's click on its own link stays out of these counts.
     const otherId = await send({ template: "digest" });
-    const [otherLink] = await upsertEmailLinks(client.db.db, otherId, ["https://acme.test/pricing"]);
-    await insertEmailEventOnce(client.db.db, {
+    const [otherLink] = await upsertEmailLinks(api.client.db.db, otherId, ["https://acme.test/pricing"]);
+    await insertEmailEventOnce(api.client.db.db, {
       sendId: otherId,
       type: "clicked",
       dedupeKey: `test:${randomUUID()}`,
@@ -292,7 +266,7 @@ describe("GET /v1/admin/metrics/emails", () => {
       createdAt: march(1),
       outcomes: ["delivered", "opened", "clicked"],
     });
-    await recordEngagement(client.db.db, opened, "opened", new Date()); // a second open counts once
+    await recordEngagement(api.client.db.db, opened, "opened", new Date()); // a second open counts once
     await send({ template: a, journeyId, createdAt: march(2), outcomes: ["delivered", "opened"] });
     await send({
       template: a,

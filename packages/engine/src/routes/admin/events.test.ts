@@ -1,46 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "../../client.js";
-import { createApp } from "../../http/app.js";
-import { createLogger } from "../../logger.js";
-import { testEnv } from "../../testing.js";
+import { describe, expect, it } from "vitest";
+import { setupTestApp } from "../../testing.js";
 
-const stack = testStack();
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let ingestKey: string;
-let readKey: string;
+const api = setupTestApp({ keys: ["ingest", "read"] });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  app = createApp(client, { clientJournal: null });
-  const mint = async (scope: "ingest" | "read") =>
-    (await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })).secret;
-  ingestKey = await mint("ingest");
-  readKey = await mint("read");
-});
-afterAll(async () => {
-  await client?.close();
-  await database?.drop();
-});
-
-const read = (path: string, key = readKey) =>
-  app.request(path, { headers: { authorization: `Bearer ${key}` } });
+const read = (path: string, key = api.keys.read) => api.request(path, { key });
 
 async function ingest(body: Record<string, unknown>) {
-  const res = await app.request("/v1/events", {
-    method: "POST",
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json", authorization: `Bearer ${ingestKey}` },
-  });
+  const res = await api.request("/v1/events", { method: "POST", body, key: api.keys.ingest });
   expect(res.status).toBe(202);
   return (await res.json()) as { contactId: string; eventId: string };
 }
@@ -59,8 +26,8 @@ type EventPage = {
 
 describe("GET /v1/admin/events", () => {
   it("answers 401 without credentials and 403 to an ingest-only key", async () => {
-    expect((await app.request("/v1/admin/events")).status).toBe(401);
-    expect((await read("/v1/admin/events", ingestKey)).status).toBe(403);
+    expect((await api.app.request("/v1/admin/events")).status).toBe(401);
+    expect((await read("/v1/admin/events", api.keys.ingest)).status).toBe(403);
   });
 
   it("filters by contact and name and pages newest occurrence first, stable for equal times", async () => {

@@ -1,13 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { getFreePort } from "@hogsend/devstack";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "../../client.js";
 import { createApp } from "../../http/app.js";
 import { defineJourney } from "../../journeys/define-journey.js";
-import { createLogger } from "../../logger.js";
-import { testEnv } from "../../testing.js";
+import { setupTestApp, testClient } from "../../testing.js";
 import { createWorker } from "../../worker/create-worker.js";
 
 /** Two journeys on one trigger: enrolling in one must not start the other. */
@@ -61,34 +57,21 @@ const idle = defineJourney({
 });
 const journeys = [sleeper, sibling, proOnly, idle];
 
-const stack = testStack();
 const ADMIN_KEY = `adm_${randomUUID()}${randomUUID()}`;
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
+const api = setupTestApp({
+  env: { ADMIN_API_KEY: ADMIN_KEY },
+  content: { journeys },
+  keys: ["ingest", "read"],
+});
 let worker: Awaited<ReturnType<typeof createWorker>>;
-let ingestKey: string;
-let readKey: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  app = createApp(client, { clientJournal: null, journeys });
-  worker = await createWorker(client, { journeys }, { name: "admin-journeys-test", slots: 10 });
+  worker = await createWorker(api.client, { journeys }, { name: "admin-journeys-test", slots: 10 });
   await worker.start();
-  const mint = async (scope: "ingest" | "read") =>
-    (await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })).secret;
-  ingestKey = await mint("ingest");
-  readKey = await mint("read");
 }, 120_000);
+// afterAll hooks run in reverse: the worker stops before setupTestApp closes the client.
 afterAll(async () => {
   await worker?.stop();
-  await client?.close();
-  await database?.drop();
 });
 
 function call(
@@ -98,17 +81,19 @@ function call(
   headers: Record<string, string> = {},
   key = ADMIN_KEY,
 ) {
-  return app.request(path, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
-  });
+  return api.request(path, { method, body, headers, key });
 }
 
 /** A contact with no events at all, so nothing but the test's own action enrolls it. */
 async function newContact() {
   const userId = `u_${randomUUID()}`;
-  const res = await call("PUT", "/v1/contacts", { userId, email: `${userId}@example.com` }, {}, ingestKey);
+  const res = await call(
+    "PUT",
+    "/v1/contacts",
+    { userId, email: `${userId}@example.com` },
+    {},
+    api.keys.ingest,
+  );
   expect(res.status).toBe(200);
   return { userId, contactId: ((await res.json()) as { id: string }).id };
 }
@@ -124,7 +109,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined | 
 }
 
 const statesOf = (contactId: string, journeyId: string) =>
-  client.db.sql<
+  api.client.db.sql<
     {
       id: string;
       status: string;
@@ -151,18 +136,18 @@ type ErrorBody = { error: { code: string; message: string; details?: { reason?: 
 
 describe("admin journeys: auth and unknown ids", () => {
   it("answers 401 without credentials, 403 to an ingest key, and lets a read key read but not act", async () => {
-    expect((await app.request("/v1/admin/journeys")).status).toBe(401);
-    expect((await call("GET", "/v1/admin/journeys", undefined, {}, ingestKey)).status).toBe(403);
+    expect((await api.app.request("/v1/admin/journeys")).status).toBe(401);
+    expect((await call("GET", "/v1/admin/journeys", undefined, {}, api.keys.ingest)).status).toBe(403);
     expect(
-      (await call("GET", "/v1/admin/journeys/adm-sleeper/states", undefined, {}, ingestKey)).status,
+      (await call("GET", "/v1/admin/journeys/adm-sleeper/states", undefined, {}, api.keys.ingest)).status,
     ).toBe(403);
-    expect((await call("GET", "/v1/admin/journeys", undefined, {}, readKey)).status).toBe(200);
+    expect((await call("GET", "/v1/admin/journeys", undefined, {}, api.keys.read)).status).toBe(200);
     expect(
-      (await call("PATCH", "/v1/admin/journeys/adm-sleeper", { enabled: false }, {}, readKey)).status,
+      (await call("PATCH", "/v1/admin/journeys/adm-sleeper", { enabled: false }, {}, api.keys.read)).status,
     ).toBe(403);
     const { contactId } = await newContact();
     expect(
-      (await call("POST", "/v1/admin/journeys/adm-sleeper/enroll", { contactId }, {}, readKey)).status,
+      (await call("POST", "/v1/admin/journeys/adm-sleeper/enroll", { contactId }, {}, api.keys.read)).status,
     ).toBe(403);
     expect(
       (
@@ -171,7 +156,7 @@ describe("admin journeys: auth and unknown ids", () => {
           `/v1/admin/journeys/adm-sleeper/states/${randomUUID()}`,
           undefined,
           {},
-          ingestKey,
+          api.keys.ingest,
         )
       ).status,
     ).toBe(403);
@@ -191,7 +176,7 @@ describe("admin journeys: auth and unknown ids", () => {
       const body = (await res.json()) as ErrorBody;
       expect(body.error.message).toContain('No journey "adm-sleepr" (did you mean adm-sleeper?)');
     }
-    const configs = await client.db.sql`select 1 from journey_configs where journey_id = 'adm-sleepr'`;
+    const configs = await api.client.db.sql`select 1 from journey_configs where journey_id = 'adm-sleepr'`;
     expect(configs).toHaveLength(0);
   });
 });
@@ -229,12 +214,12 @@ describe("PATCH /v1/admin/journeys/:id", () => {
     });
     try {
       const { userId, contactId } = await newContact();
-      const res = await call("POST", "/v1/events", { name: "adm_signed_up", userId }, {}, ingestKey);
+      const res = await call("POST", "/v1/events", { name: "adm_signed_up", userId }, {}, api.keys.ingest);
       expect(res.status).toBe(202);
       // The other journey on the same trigger enrolls; the disabled one records why it did not.
       await waitingState(contactId, "adm-sleeper");
       await eventually("the sibling's skip", async () => {
-        const rows = await client.db.sql`
+        const rows = await api.client.db.sql`
           select message from journey_logs
           where user_key = ${contactId} and journey_id = 'adm-sibling' and kind = 'skipped'`;
         return rows.length === 1 && rows;
@@ -250,7 +235,7 @@ describe("PATCH /v1/admin/journeys/:id", () => {
       expect(reset.status).toBe(200);
       expect(await reset.json()).toMatchObject({ enabled: true, override: { enabled: null } });
     }
-    const audit = await client.db.sql`
+    const audit = await api.client.db.sql`
       select action, actor_type, metadata from audit_logs where resource_id = 'adm-sibling' order by seq`;
     expect(audit.map((a) => [a.action, a.actor_type, (a.metadata as { enabled: unknown }).enabled])).toEqual([
       ["journey.update", "admin_key", false],
@@ -264,7 +249,9 @@ describe("PATCH /v1/admin/journeys/:id", () => {
       expect(res.status).toBe(400);
       expect(((await res.json()) as ErrorBody).error.code).toBe("VALIDATION_FAILED");
     }
-    expect(await client.db.sql`select 1 from journey_configs where journey_id = 'adm-idle'`).toHaveLength(0);
+    expect(await api.client.db.sql`select 1 from journey_configs where journey_id = 'adm-idle'`).toHaveLength(
+      0,
+    );
   });
 });
 
@@ -284,7 +271,7 @@ describe("POST /v1/admin/journeys/:id/enroll", () => {
 
     const state = await waitingState(contactId, "adm-sleeper");
     expect(state).toMatchObject({ hatchet_run_id: enrolled.runId, trigger_event_id: enrolled.eventId });
-    const [event] = await client.db.sql`select * from user_events where id = ${enrolled.eventId}`;
+    const [event] = await api.client.db.sql`select * from user_events where id = ${enrolled.eventId}`;
     expect(event).toMatchObject({
       event: "journey.manual_enrollment",
       user_key: contactId,
@@ -310,8 +297,8 @@ describe("POST /v1/admin/journeys/:id/enroll", () => {
     await new Promise((r) => setTimeout(r, 2_000));
     expect(await statesOf(contactId, "adm-sibling")).toHaveLength(0);
     expect(await statesOf(contactId, "adm-sleeper")).toHaveLength(1);
-    expect(await client.db.sql`select 1 from user_events where user_key = ${contactId}`).toHaveLength(1);
-    const audit = await client.db.sql`
+    expect(await api.client.db.sql`select 1 from user_events where user_key = ${contactId}`).toHaveLength(1);
+    const audit = await api.client.db.sql`
       select metadata from audit_logs where action = 'journey.enroll' and metadata->>'contactId' = ${contactId}`;
     expect(audit).toEqual([{ metadata: expect.objectContaining({ runId: enrolled.runId, replay: false }) }]);
   }, 60_000);
@@ -326,7 +313,7 @@ describe("POST /v1/admin/journeys/:id/enroll", () => {
     const body = (await miss.json()) as ErrorBody;
     expect(body.error.details?.reason).toBe("trigger.where not met");
     expect(body.error.message).toContain("adm-pro-only");
-    expect(await client.db.sql`select 1 from user_events where user_key = ${contactId}`).toHaveLength(0);
+    expect(await api.client.db.sql`select 1 from user_events where user_key = ${contactId}`).toHaveLength(0);
 
     const hit = await call("POST", "/v1/admin/journeys/adm-pro-only/enroll", {
       email: `${userId}@EXAMPLE.com`,
@@ -339,14 +326,11 @@ describe("POST /v1/admin/journeys/:id/enroll", () => {
   }, 60_000);
 
   it("answers 503 when the engine is down, keeping the event; a retry with the same key starts the run once", async () => {
-    const down = createHogsendClient(
-      testEnv(stack, {
-        DATABASE_URL: database.url,
-        ADMIN_API_KEY: ADMIN_KEY,
-        HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${await getFreePort()}`,
-      }),
-      { version: "test", role: "api", logger: createLogger({ level: "error", json: true, write: () => {} }) },
-    );
+    const down = testClient({
+      DATABASE_URL: api.database.url,
+      ADMIN_API_KEY: ADMIN_KEY,
+      HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${await getFreePort()}`,
+    });
     try {
       const downApp = createApp(down, { clientJournal: null, journeys });
       const { contactId } = await newContact();
@@ -364,12 +348,12 @@ describe("POST /v1/admin/journeys/:id/enroll", () => {
       const failed = await downApp.request("/v1/admin/journeys/adm-sleeper/enroll", request());
       expect(failed.status).toBe(503);
       expect(((await failed.json()) as ErrorBody).error.message).toContain("same Idempotency-Key");
-      const [stored] = await client.db.sql<
+      const [stored] = await api.client.db.sql<
         { id: string }[]
       >`select id from user_events where user_key = ${contactId}`;
       expect(stored).toBeDefined();
 
-      const retried = await app.request("/v1/admin/journeys/adm-sleeper/enroll", request());
+      const retried = await api.app.request("/v1/admin/journeys/adm-sleeper/enroll", request());
       expect(retried.status).toBe(202);
       const enrolled = (await retried.json()) as Enrollment;
       expect(enrolled).toMatchObject({ eventId: stored?.id, contactId, duplicate: true });
@@ -378,7 +362,7 @@ describe("POST /v1/admin/journeys/:id/enroll", () => {
         trigger_event_id: stored?.id,
       });
       // Once started, a further replay reports that run instead of starting another.
-      const replay = await app.request("/v1/admin/journeys/adm-sleeper/enroll", request());
+      const replay = await api.app.request("/v1/admin/journeys/adm-sleeper/enroll", request());
       expect(await replay.json()).toEqual(enrolled);
     } finally {
       await down.close();
@@ -416,7 +400,7 @@ describe("GET states and DELETE /v1/admin/journeys/:id/states/:stateId", () => {
         "/v1/admin/journeys/adm-sleeper/states?status=waiting&limit=200",
         undefined,
         {},
-        readKey,
+        api.keys.read,
       )
     ).json()) as { items: { id: string; status: string }[] };
     expect(listed.items.map((s) => s.id)).toContain(state.id);
@@ -438,7 +422,7 @@ describe("GET states and DELETE /v1/admin/journeys/:id/states/:stateId", () => {
     });
     await eventually(
       "the cancelled run",
-      async () => (await client.hatchet.runs.get_status(runId)) === "CANCELLED",
+      async () => (await api.client.hatchet.runs.get_status(runId)) === "CANCELLED",
     );
 
     const again = await call("DELETE", `/v1/admin/journeys/adm-sleeper/states/${state.id}`);
@@ -446,7 +430,7 @@ describe("GET states and DELETE /v1/admin/journeys/:id/states/:stateId", () => {
     const body = (await again.json()) as ErrorBody;
     expect(body.error.code).toBe("CONFLICT");
     expect(body.error.details?.status).toBe("exited");
-    const audit = await client.db.sql`
+    const audit = await api.client.db.sql`
       select action from audit_logs where resource_type = 'journey_state' and resource_id = ${state.id}`;
     expect(audit).toEqual([{ action: "journey_state.cancel" }]);
 
@@ -462,7 +446,7 @@ describe("GET states and DELETE /v1/admin/journeys/:id/states/:stateId", () => {
 
 describe("OpenAPI", () => {
   it("documents every admin route for contacts, events and journeys, with how enroll treats trigger.where", async () => {
-    const spec = (await (await app.request("/openapi.json")).json()) as {
+    const spec = (await (await api.app.request("/openapi.json")).json()) as {
       paths: Record<string, Record<string, { description?: string; parameters?: { name: string }[] }>>;
     };
     expect(Object.keys(spec.paths)).toEqual(

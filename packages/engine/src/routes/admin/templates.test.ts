@@ -1,13 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { defineTemplate, defineTemplates, EmailLayout } from "@hogsend/email";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createApiKey } from "../../auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "../../client.js";
 import { createApp } from "../../http/app.js";
-import { createLogger } from "../../logger.js";
-import { testEnv } from "../../testing.js";
+import { setupTestApp } from "../../testing.js";
 
 const PUBLIC_URL = "https://mail.acme.test";
 
@@ -41,32 +37,13 @@ const templates = defineTemplates({
   }),
 });
 
-const stack = testStack();
-let database: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let ingestKey: string;
-let readKey: string;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = createHogsendClient(testEnv(stack, { DATABASE_URL: database.url, API_PUBLIC_URL: PUBLIC_URL }), {
-    version: "test",
-    role: "api",
-    logger: createLogger({ level: "error", json: true, write: () => {} }),
-  });
-  app = createApp(client, { clientJournal: null, templates });
-  const mint = async (scope: "ingest" | "read") =>
-    (await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })).secret;
-  ingestKey = await mint("ingest");
-  readKey = await mint("read");
-});
-afterAll(async () => {
-  await client?.close();
-  await database?.drop();
+const api = setupTestApp({
+  env: { API_PUBLIC_URL: PUBLIC_URL },
+  content: { templates },
+  keys: ["ingest", "read"],
 });
 
-const read = (path: string, key = readKey, target = app) =>
+const read = (path: string, key = api.keys.read, target = api.app) =>
   target.request(path, { headers: { authorization: `Bearer ${key}` } });
 
 type ErrorBody = { error: { code: string; message: string; details: { fields: { field: string }[] } } };
@@ -75,8 +52,8 @@ type Rendered = { subject: string; html: string; text: string; category: string 
 describe("GET /v1/admin/templates", () => {
   it("answers 401 without credentials and 403 to an ingest-only key", async () => {
     for (const path of ["/v1/admin/templates", "/v1/admin/templates/receipt/preview"]) {
-      expect((await app.request(path)).status).toBe(401);
-      expect((await read(path, ingestKey)).status).toBe(403);
+      expect((await api.app.request(path)).status).toBe(401);
+      expect((await read(path, api.keys.ingest)).status).toBe(403);
     }
   });
 
@@ -116,11 +93,11 @@ describe("GET /v1/admin/templates", () => {
   });
 
   it("lists nothing and previews nothing when the app has no templates", async () => {
-    const bare = createApp(client, { clientJournal: null });
-    const list = await read("/v1/admin/templates", readKey, bare);
+    const bare = createApp(api.client, { clientJournal: null });
+    const list = await read("/v1/admin/templates", api.keys.read, bare);
     expect(list.status).toBe(200);
     expect(await list.json()).toEqual({ items: [] });
-    expect((await read("/v1/admin/templates/receipt/preview", readKey, bare)).status).toBe(404);
+    expect((await read("/v1/admin/templates/receipt/preview", api.keys.read, bare)).status).toBe(404);
   });
 });
 
@@ -200,7 +177,7 @@ describe("GET /v1/admin/templates/:key/preview", () => {
 
 describe("API reference", () => {
   it("documents the email, metrics, template and preference routes", async () => {
-    const spec = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, object> };
+    const spec = (await (await api.app.request("/openapi.json")).json()) as { paths: Record<string, object> };
     expect(Object.keys(spec.paths)).toEqual(
       expect.arrayContaining([
         "/v1/admin/emails",
