@@ -33,6 +33,12 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal} received: draining requests and closing pools`);
+  // The drain is bounded by SHUTDOWN_GRACE_MS and closing pools by their own timeouts; this is
+  // the backstop for anything else that hangs, so the process always ends before a SIGKILL.
+  setTimeout(() => {
+    logger.error(`shutdown still running ${env.SHUTDOWN_GRACE_MS + 5_000}ms after ${signal}; exiting`);
+    process.exit(1);
+  }, env.SHUTDOWN_GRACE_MS + 5_000).unref();
   await server?.close();
   await redrive?.stop();
   await emailRedrive?.stop();
@@ -70,7 +76,13 @@ try {
   });
 }
 
-server = await serveApp(createApp(client, content), { port: env.PORT, logger });
+server = await serveApp(createApp(client, content), {
+  port: env.PORT,
+  logger,
+  requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  drainTimeoutMs: env.SHUTDOWN_GRACE_MS,
+});
 // Events stored while the engine was unreachable get pushed once it answers again.
 redrive = startRedriveLoop(client);
 // Sends recorded but never delivered (a crash mid-dispatch, retries exhausted) go out from here.

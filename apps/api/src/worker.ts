@@ -17,10 +17,26 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal} received: letting in-flight steps finish, then closing pools`);
-  await worker?.stop();
+  // Backstop, as in the api: closing pools has its own timeouts, but the process must end.
+  setTimeout(() => {
+    logger.error(`shutdown still running ${env.SHUTDOWN_GRACE_MS + 5_000}ms after ${signal}; exiting`);
+    process.exit(1);
+  }, env.SHUTDOWN_GRACE_MS + 5_000).unref();
+  let grace: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    (worker?.stop() ?? Promise.resolve()).then(() => true),
+    new Promise<false>((resolve) => {
+      grace = setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS);
+    }),
+  ]);
+  clearTimeout(grace);
+  if (!finished) {
+    // Durable runs resume on another worker; other tasks are retried by Hatchet.
+    logger.warn(`steps still running after SHUTDOWN_GRACE_MS (${env.SHUTDOWN_GRACE_MS}ms); exiting anyway`);
+  }
   await client.close();
   logger.info("worker stopped");
-  process.exit(0);
+  process.exit(finished ? 0 : 1);
 }
 process.once("SIGTERM", () => void shutdown("SIGTERM"));
 process.once("SIGINT", () => void shutdown("SIGINT"));

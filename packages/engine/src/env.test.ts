@@ -133,6 +133,34 @@ describe("env contract", () => {
     expect(issueKeys({ ...minimal, POSTHOG_API_KEY: "phc_key" })).toEqual([]);
   });
 
+  it("defaults the HTTP timeouts and the shutdown grace, and takes overrides in milliseconds", () => {
+    const defaults = readEnv(minimal);
+    expect(defaults.ok && defaults.env).toMatchObject({
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+      SHUTDOWN_GRACE_MS: 25_000,
+    });
+    const tuned = readEnv({
+      ...minimal,
+      HTTP_REQUEST_TIMEOUT_MS: "10000",
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000",
+      SHUTDOWN_GRACE_MS: "8000",
+    });
+    expect(tuned.ok && tuned.env).toMatchObject({
+      HTTP_REQUEST_TIMEOUT_MS: 10_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
+      SHUTDOWN_GRACE_MS: 8_000,
+    });
+    expect(
+      issueKeys({
+        ...minimal,
+        HTTP_REQUEST_TIMEOUT_MS: "30s",
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: "0",
+        SHUTDOWN_GRACE_MS: "-1",
+      }),
+    ).toEqual(["HTTP_REQUEST_TIMEOUT_MS", "HTTP_KEEP_ALIVE_TIMEOUT_MS", "SHUTDOWN_GRACE_MS"]);
+  });
+
   it(".env.example matches the schema (run `pnpm env:example` after changing env.ts)", () => {
     const onDisk = readFileSync(join(import.meta.dirname, "../../../.env.example"), "utf8");
     expect(onDisk).toBe(renderEnvExample());

@@ -38,6 +38,31 @@ export const envSections = {
       .max(65535)
       .default(3002)
       .describe("HTTP port of the api run mode"),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(30_000)
+      .describe(
+        "Longest a client may take to send one whole request (headers and body); slower ones get 408",
+      ),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(72_000)
+      .describe(
+        "Idle keep-alive connections close after this; keep it above the load balancer's idle timeout (60 s on most)",
+      ),
+    SHUTDOWN_GRACE_MS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .positive()
+      .default(25_000)
+      .describe(
+        "On SIGTERM the api drains in-flight requests and the worker lets running steps finish for this long, " +
+          "then closes pools (up to 5 s more): keep it 5 s under the orchestrator's kill timeout",
+      ),
     LOG_LEVEL: z
       .enum(["debug", "info", "warn", "error"])
       .default("info")

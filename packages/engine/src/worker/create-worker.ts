@@ -42,6 +42,9 @@ export async function createWorker(
       ...(mailer ? [createSendEmailTask(client, mailer)] : []),
     ],
     slots: options.slots ?? 50,
+    // The run mode handles SIGTERM itself (grace timeout, heartbeat, pools); the SDK's own
+    // handler would process.exit(0) as soon as tasks finish, cutting that short.
+    handleKill: false,
   });
   let heartbeat: { stop(): Promise<void> } | undefined;
   return {
