@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createTestDatabase, runToExit, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { createApp, createHogsendClient } from "@hogsend/engine";
 import { testEnv } from "@hogsend/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HATCHET_LITE_TENANT_ID } from "./commands/hatchet-token.js";
 import { EXIT } from "./exit-codes.js";
 
 const root = resolve(import.meta.dirname, "../../..");
@@ -173,5 +176,108 @@ describe("hogsend studio admin", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("hogsend hatchet token", () => {
+  // No Docker engine here: a stand-in `docker` on PATH records its arguments and answers like
+  // `docker compose exec` does, so the test checks the exact command and what is done with its output.
+  let dir: string;
+  const fakeDocker = async (script: string) => {
+    await writeFile(join(dir, "docker"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/args"\n${script}\n`);
+    await chmod(join(dir, "docker"), 0o755);
+  };
+  const TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiI3MDdkMDg1NSJ9.c2lnbmF0dXJl";
+  const token = (args: string[]) => hogsend(["hatchet", "token", ...args], { PATH: `${dir}:/usr/bin:/bin` });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "hogsend-cli-hatchet-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("prints the steps with the exact hatchet-admin command, and help, without running anything", async () => {
+    const steps = await token(["--compose-file", "docker-compose.prod.yml"]);
+    expect(steps.code, steps.stderr).toBe(EXIT.OK);
+    expect(steps.stdout).toContain("docker compose -f docker-compose.prod.yml up -d hatchet-lite");
+    expect(steps.stdout).toContain(
+      `docker compose -f docker-compose.prod.yml exec -T hatchet-lite /hatchet-admin token create --config /config --tenant-id ${HATCHET_LITE_TENANT_ID} --name hogsend --expiresIn 876000h`,
+    );
+    for (const args of [
+      ["hatchet", "--help"],
+      ["hatchet", "token", "--help"],
+    ]) {
+      const r = await hogsend(args);
+      expect(r.code, args.join(" ")).toBe(EXIT.OK);
+      expect(r.stdout).toMatch(/Usage: hogsend hatchet/);
+    }
+  });
+
+  it("exits 64 on bad usage and 69 without docker or with hatchet-lite down", async () => {
+    expect((await token(["--write-env", ".env"])).code).toBe(EXIT.USAGE);
+    expect((await token(["--exce"])).code).toBe(EXIT.USAGE);
+    expect((await hogsend(["hatchet", "tokens"])).code).toBe(EXIT.USAGE);
+
+    const noDocker = await hogsend(["hatchet", "token", "--exec"], { PATH: join(dir, "empty") });
+    expect(noDocker.code).toBe(EXIT.UNAVAILABLE);
+    expect(noDocker.stderr).toContain("docker is not on PATH");
+    expect(noDocker.stderr).toContain("/hatchet-admin token create");
+
+    await fakeDocker(`echo 'service "hatchet-lite" is not running' >&2; exit 1`);
+    const down = await token(["--exec"]);
+    expect(down.code).toBe(EXIT.UNAVAILABLE);
+    expect(down.stderr).toContain('service "hatchet-lite" is not running');
+    expect(down.stderr).toContain("docker compose -f docker-compose.yml up -d hatchet-lite");
+  });
+
+  it("--exec runs hatchet-admin in the container and prints only the token", async () => {
+    await fakeDocker(`echo "loading config from /config"; echo "${TOKEN}"`);
+    const r = await token(["--exec", "--compose-file", "docker-compose.prod.yml", "--name", "ci"]);
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    expect(r.stdout.trim()).toBe(TOKEN);
+    expect((await readFile(join(dir, "args"), "utf8")).trim().split("\n")).toEqual([
+      "compose",
+      "-f",
+      "docker-compose.prod.yml",
+      "exec",
+      "-T",
+      "hatchet-lite",
+      "/hatchet-admin",
+      "token",
+      "create",
+      "--config",
+      "/config",
+      "--tenant-id",
+      HATCHET_LITE_TENANT_ID,
+      "--name",
+      "ci",
+      "--expiresIn",
+      "876000h",
+    ]);
+
+    await fakeDocker(`echo "Fatal: could not connect"`);
+    const noToken = await token(["--exec"]);
+    expect(noToken.code).toBe(EXIT.FAILURE);
+    expect(noToken.stderr).toContain("printed no token");
+  });
+
+  it("--write-env replaces the token line in place, keeps the rest, and never prints the token", async () => {
+    await fakeDocker(`echo "${TOKEN}"`);
+    const envFile = join(dir, "env");
+    await writeFile(
+      envFile,
+      "DATABASE_URL=postgres://x@localhost/x\nHATCHET_CLIENT_TOKEN=\nREDIS_URL=redis://localhost\n",
+    );
+    const replaced = await token(["--exec", "--write-env", envFile]);
+    expect(replaced.code, replaced.stderr).toBe(EXIT.OK);
+    expect(replaced.stdout).not.toContain(TOKEN);
+    expect(await readFile(envFile, "utf8")).toBe(
+      `DATABASE_URL=postgres://x@localhost/x\nHATCHET_CLIENT_TOKEN=${TOKEN}\nREDIS_URL=redis://localhost\n`,
+    );
+
+    const fresh = join(dir, "fresh.env");
+    expect((await token(["--exec", "--write-env", fresh])).code).toBe(EXIT.OK);
+    expect(await readFile(fresh, "utf8")).toBe(`HATCHET_CLIENT_TOKEN=${TOKEN}\n`);
   });
 });

@@ -2,13 +2,13 @@
  * `hogsend`: the operator's command line. Runs against the database directly, so it works
  * before the api is up (the first admin) and when it is down.
  */
-import { studioAdmin } from "./commands/studio-admin.js";
 import { CliError, EXIT } from "./exit-codes.js";
 
 const HELP = `Usage: hogsend <command> [options]
 
 Commands:
   studio admin create|reset|list   manage Studio admins
+  hatchet token                    mint HATCHET_CLIENT_TOKEN on a hatchet-lite under docker compose
 
 Run \`hogsend <command> --help\` for a command's options.`;
 
@@ -19,7 +19,13 @@ export async function main(argv: string[], out = (line: string) => console.log(l
     return group ? EXIT.OK : EXIT.USAGE;
   }
   if (group === "studio" && (sub === "admin" || sub === undefined || sub === "--help")) {
+    // Commands load on demand: studio admin pulls in the engine, which `hatchet token` does not need.
+    const { studioAdmin } = await import("./commands/studio-admin.js");
     return studioAdmin(sub === "admin" ? rest : ["--help"], out);
+  }
+  if (group === "hatchet") {
+    const { hatchet } = await import("./commands/hatchet-token.js");
+    return hatchet(sub === undefined ? ["--help"] : [sub, ...rest], out);
   }
   throw new CliError(`unknown command: ${argv.join(" ")}\n\n${HELP}`, EXIT.USAGE);
 }
