@@ -6,7 +6,7 @@ export {
   readPath,
 } from "./conditions.js";
 export { type Duration, parseDuration, toHatchetDuration } from "./duration.js";
-export { splitIntoBatches } from "./email/batch.js";
+export { failAll, sendInBatches, splitIntoBatches } from "./email/batch.js";
 export type {
   NeutralEmailEvent,
   NeutralEmailEventType,

@@ -1,9 +1,10 @@
 import {
   type EmailMessage,
   type EmailProvider,
+  failAll,
   ProviderError,
   type SendOutcome,
-  splitIntoBatches,
+  sendInBatches,
 } from "@hogsend/core";
 import { ServerClient } from "postmark";
 import { createCapturingFetch } from "./capture-response.js";
@@ -52,9 +53,6 @@ export function createPostmarkProvider(options: PostmarkProviderOptions): EmailP
     fetch: transport.fetch,
   });
 
-  const failAll = (count: number, error: ProviderError): SendOutcome[] =>
-    Array.from({ length: count }, () => ({ ok: false as const, error }));
-
   const sendChunk = async (chunk: EmailMessage[]): Promise<SendOutcome[]> => {
     const call = await transport.run(() =>
       client.sendEmailBatch(chunk.map((m) => toPostmarkMessage(m, stream))),
@@ -89,21 +87,7 @@ export function createPostmarkProvider(options: PostmarkProviderOptions): EmailP
       return { ok: true, providerMessageId: call.value.MessageID };
     },
 
-    async sendBatch(messages) {
-      const outcomes: SendOutcome[] = [];
-      for (const chunk of splitIntoBatches(messages, POSTMARK_MAX_BATCH_SIZE)) {
-        const results = await sendChunk(chunk);
-        outcomes.push(...results);
-        const failure = results.find((r) => !r.ok);
-        // A retryable failure (rate limit, outage) would hit the next chunks too: stop, and
-        // report the rest with the same error so the mailer retries them later.
-        if (failure && !failure.ok && failure.error.retryable) {
-          outcomes.push(...failAll(messages.length - outcomes.length, failure.error));
-          break;
-        }
-      }
-      return outcomes;
-    },
+    sendBatch: (messages) => sendInBatches(messages, POSTMARK_MAX_BATCH_SIZE, sendChunk),
 
     verifyWebhook: (request) => verifyPostmarkWebhook(options.webhookBasicAuth, request),
     parseWebhook: parsePostmarkWebhook,

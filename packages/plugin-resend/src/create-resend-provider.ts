@@ -1,9 +1,10 @@
 import {
   type EmailMessage,
   type EmailProvider,
+  failAll,
   ProviderError,
   type SendOutcome,
-  splitIntoBatches,
+  sendInBatches,
 } from "@hogsend/core";
 import { Resend } from "resend";
 import { classifyResendError } from "./classify-error.js";
@@ -35,9 +36,6 @@ export function createResendProvider(options: ResendProviderOptions): EmailProvi
   const timeoutMs = options.timeoutMs ?? 15_000;
   // Passing baseUrl always keeps the SDK from reading RESEND_BASE_URL from the environment.
   const resend = new Resend(options.apiKey, { baseUrl: options.baseUrl ?? RESEND_DEFAULT_BASE_URL });
-
-  const failAll = (count: number, error: ProviderError): SendOutcome[] =>
-    Array.from({ length: count }, () => ({ ok: false as const, error }));
 
   const sendChunk = async (chunk: EmailMessage[]): Promise<SendOutcome[]> => {
     const signal = AbortSignal.timeout(timeoutMs);
@@ -84,21 +82,7 @@ export function createResendProvider(options: ResendProviderOptions): EmailProvi
       return { ok: true, providerMessageId: response.data.id };
     },
 
-    async sendBatch(messages) {
-      const outcomes: SendOutcome[] = [];
-      for (const chunk of splitIntoBatches(messages, RESEND_MAX_BATCH_SIZE)) {
-        const results = await sendChunk(chunk);
-        outcomes.push(...results);
-        const failure = results.find((r) => !r.ok);
-        // A retryable failure (rate limit, outage) would hit the next chunks too: stop, and
-        // report the rest with the same error so the mailer retries them later.
-        if (failure && !failure.ok && failure.error.retryable) {
-          outcomes.push(...failAll(messages.length - outcomes.length, failure.error));
-          break;
-        }
-      }
-      return outcomes;
-    },
+    sendBatch: (messages) => sendInBatches(messages, RESEND_MAX_BATCH_SIZE, sendChunk),
 
     verifyWebhook: (request) => verifyResendWebhook(resend, options.webhookSecret, request),
     parseWebhook: parseResendWebhook,

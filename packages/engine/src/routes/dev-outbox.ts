@@ -2,6 +2,7 @@ import { AppError } from "@hogsend/core";
 import { listOutboxMessages, type OutboxSummary, outboxMessageById } from "@hogsend/db";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { HogsendClient } from "../client.js";
+import { escapeHtml } from "../email/pages.js";
 import { errorResponses } from "../http/errors.js";
 import type { AppEnv } from "../http/types.js";
 import { pageOf, pageQuery } from "./admin/pagination.js";
@@ -170,15 +171,6 @@ export function registerDevOutboxRoutes(app: OpenAPIHono<AppEnv>, client: Hogsen
     return c.text(message.text, 200);
   });
 }
-
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
 
 function renderList(items: OutboxSummary[], nextCursor: string | null, limit: number): string {
   const rows = items
