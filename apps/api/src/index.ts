@@ -1,20 +1,17 @@
 /**
- * The api run mode: env → client → boot guard → createApp → serve on PORT.
+ * The api run mode: env → client → boot guard → runtime → createApp → serve on PORT, then the
+ * runtime's background loops (event and email redrives).
  * `node apps/api/dist/index.js` in the image, `pnpm --filter @hogsend/api dev` from source.
  */
+import { ensureBootstrapApiKey, ensureFirstAdmin } from "@hogsend/access";
 import {
   checkBootSchema,
   createApp,
   createHogsendClient,
-  createMailer,
-  ensureBootstrapApiKey,
-  ensureFirstAdmin,
-  exitRulesOf,
+  createRuntime,
   loadEnv,
   type RunningServer,
   serveApp,
-  startEmailRedriveLoop,
-  startRedriveLoop,
 } from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
 import { content } from "./content.js";
@@ -25,9 +22,8 @@ const { logger } = client;
 
 // Signals are handled from the start, so a SIGTERM that lands while the api is still booting
 // shuts down cleanly instead of killing the process mid-boot.
+const runtime = createRuntime(client, content);
 let server: RunningServer | undefined;
-let redrive: { stop(): Promise<void> } | undefined;
-let emailRedrive: { stop(): Promise<void> } | undefined;
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -40,8 +36,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, env.SHUTDOWN_GRACE_MS + 5_000).unref();
   await server?.close();
-  await redrive?.stop();
-  await emailRedrive?.stop();
+  await runtime.stop();
   await client.close();
   logger.info("api stopped");
   process.exit(0);
@@ -76,20 +71,11 @@ try {
   });
 }
 
-server = await serveApp(createApp(client, content), {
+server = await serveApp(createApp(runtime), {
   port: env.PORT,
   logger,
   requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
   keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
   drainTimeoutMs: env.SHUTDOWN_GRACE_MS,
 });
-// Events stored while the engine was unreachable get pushed once it answers again.
-redrive = startRedriveLoop(client);
-// Sends recorded but never delivered (a crash mid-dispatch, retries exhausted) go out from here.
-if (content.templates) {
-  const mailer = createMailer(client, {
-    templates: content.templates,
-    exitRules: exitRulesOf(content.journeys ?? []),
-  });
-  emailRedrive = startEmailRedriveLoop(client, mailer);
-}
+runtime.start();

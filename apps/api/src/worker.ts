@@ -1,11 +1,10 @@
 /**
- * The worker run mode: env → client → createWorker → start. No port and no schema guard:
+ * The worker run mode: env → client → runtime → createWorker → start. No port and no schema guard:
  * deployments order it after migrate. `node apps/api/dist/worker.js`.
  */
-import { createHogsendClient, createWorker, loadEnv } from "@hogsend/engine";
+import { createHogsendClient, createRuntime, createWorker, loadEnv } from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
-import { templates } from "./emails/index.js";
-import { journeys } from "./journeys/index.js";
+import { content } from "./content.js";
 
 const env = loadEnv("worker");
 const client = createHogsendClient(env, { version: pkg.version, role: "worker" });
@@ -42,7 +41,7 @@ process.once("SIGTERM", () => void shutdown("SIGTERM"));
 process.once("SIGINT", () => void shutdown("SIGINT"));
 
 try {
-  worker = await createWorker(client, { journeys, templates }, { slots: env.WORKER_SLOTS });
+  worker = await createWorker(createRuntime(client, content), { slots: env.WORKER_SLOTS });
   await worker.start();
 } catch (err) {
   logger.error(`worker failed to start: ${(err as Error).message}`);

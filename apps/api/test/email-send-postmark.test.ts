@@ -1,6 +1,6 @@
 import { type FakePostmark, startFakePostmark } from "@hogsend/devstack/fakes";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import { createHogsendClient, createLogger, createMailer, type HogsendClient } from "@hogsend/engine";
+import { createHogsendClient, createLogger, createRuntime, type HogsendClient } from "@hogsend/engine";
 import { testEnv } from "@hogsend/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { templates } from "../src/emails/index.js";
@@ -36,7 +36,8 @@ afterAll(async () => {
 
 describe("the mailer through Postmark", () => {
   it("boots without a Resend key and sends marketing mail with one-click headers on the outbound stream, Postmark's own tracking off", async () => {
-    const mailer = createMailer(client, { templates });
+    const { mailer } = createRuntime(client, { clientJournal: null, templates });
+    if (!mailer) throw new Error("a runtime with templates has a mailer");
     const result = await mailer.send({
       to: "ann@example.com",
       template: "welcome",

@@ -1,13 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { createApiKey } from "@hogsend/access";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
-  createApiKey,
   createApp,
   createHogsendClient,
   createLogger,
-  createMailer,
+  createRuntime,
   type HogsendClient,
+  type Mailer,
+  type RuntimeOptions,
   redriveStuckEmails,
 } from "@hogsend/engine";
 import { testEnv } from "@hogsend/engine/testing";
@@ -43,7 +45,7 @@ beforeAll(async () => {
     }),
     { version: "test", role: "api", logger: createLogger({ level: "error", json: true, write: () => {} }) },
   );
-  app = createApp(client, content);
+  app = createApp(createRuntime(client, content));
   sql = postgres(database.url, { max: 1, onnotice: () => {} });
   ingestKey = (await createApiKey(client.db.db, { name: "ingest", scopes: ["ingest"], createdBy: "test" }))
     .secret;
@@ -210,8 +212,15 @@ describe("POST /v1/emails", () => {
   });
 });
 
+/** The runtime's mailer, with a short in-call retry policy. */
+function mailerWith(retry: NonNullable<RuntimeOptions["mailer"]>["retry"]): Mailer {
+  const { mailer } = createRuntime(client, content, { mailer: { retry } });
+  if (!mailer) throw new Error("the app's content has templates, so the runtime has a mailer");
+  return mailer;
+}
+
 describe("the mailer under provider failures", () => {
-  const mailer = () => createMailer(client, { templates, retry: { baseDelayMs: 10, maxDelayMs: 2_000 } });
+  const mailer = () => mailerWith({ baseDelayMs: 10, maxDelayMs: 2_000 });
 
   it("retries a 429 no sooner than its Retry-After, then sends once", async () => {
     resend.failNext({ status: 429, retryAfterSeconds: 1 });
@@ -235,7 +244,7 @@ describe("the mailer under provider failures", () => {
 
   it("hands a send back to the queue when the provider stays down, and the redrive delivers it later", async () => {
     resend.failNext({ status: 503, times: 3 });
-    const m = createMailer(client, { templates, retry: { maxAttempts: 3, baseDelayMs: 10 } });
+    const m = mailerWith({ maxAttempts: 3, baseDelayMs: 10 });
     const result = await m.send(receipt("ida@example.com"));
     expect(result.dispatch).toMatchObject({ outcome: "retry" });
     expect((await sql`select status from email_sends where id = ${result.send.id}`)[0]?.status).toBe(
@@ -285,7 +294,7 @@ describe("POST /v1/emails rate limit", () => {
       { version: "test", role: "api", logger: createLogger({ level: "error", json: true, write: () => {} }) },
     );
     try {
-      const limitedApp = createApp(limited, content);
+      const limitedApp = createApp(createRuntime(limited, content));
       const key = (await createApiKey(limited.db.db, { name: "rl", scopes: ["ingest"], createdBy: "test" }))
         .secret;
       const call = () =>

@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
+import { createApiKey } from "@hogsend/access";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
-  createApiKey,
   createApp,
   createHogsendClient,
   createLogger,
+  createRuntime,
   createWorker,
   type HogsendClient,
 } from "@hogsend/engine";
 import { testEnv } from "@hogsend/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
-import { templates } from "../src/emails/index.js";
 import { paymentRecovery } from "../src/journeys/payment-recovery.js";
 import { welcome } from "../src/journeys/welcome.js";
 
@@ -43,8 +43,9 @@ beforeAll(async () => {
     { version: "test", role: "worker", logger: createLogger({ level: "warn", json: true }) },
   );
   const journeys = [welcome, paymentRecovery];
-  app = createApp(client, { ...content, journeys });
-  worker = await createWorker(client, { journeys, templates }, { name: "e2e-journey-email", slots: 10 });
+  const runtime = createRuntime(client, { ...content, journeys });
+  app = createApp(runtime);
+  worker = await createWorker(runtime, { name: "e2e-journey-email", slots: 10 });
   await worker.start();
   key = (await createApiKey(client.db.db, { name: "e2e", scopes: ["ingest"], createdBy: "test" })).secret;
 }, 120_000);

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { createApiKey } from "@hogsend/access";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
-  createApiKey,
   createApp,
   createHogsendClient,
   createLogger,
+  createRuntime,
   createWorker,
   defineJourney,
   type HogsendClient,
@@ -15,7 +16,6 @@ import {
 import { testEnv } from "@hogsend/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
-import { templates } from "../src/emails/index.js";
 import { welcome } from "../src/journeys/welcome.js";
 
 /** Sleeps briefly, waits for this order's checkout, branches, and reacts. */
@@ -79,8 +79,9 @@ beforeAll(async () => {
     },
   );
   const journeys = [welcome, checkout, dunning];
-  app = createApp(client, { ...content, journeys });
-  worker = await createWorker(client, { journeys, templates }, { name: "e2e-journeys", slots: 20 });
+  const runtime = createRuntime(client, { ...content, journeys });
+  app = createApp(runtime);
+  worker = await createWorker(runtime, { name: "e2e-journeys", slots: 20 });
   await worker.start();
   key = (await createApiKey(client.db.db, { name: "e2e", scopes: ["ingest"], createdBy: "test" })).secret;
 }, 120_000);

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import { createApp, createHogsendClient, createLogger, type HogsendClient } from "@hogsend/engine";
+import {
+  createApp,
+  createHogsendClient,
+  createLogger,
+  createRuntime,
+  type HogsendClient,
+} from "@hogsend/engine";
 import { testEnv } from "@hogsend/engine/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
@@ -35,7 +41,7 @@ function instance(overrides: Record<string, string | undefined> = {}) {
     },
   );
   clients.push(client);
-  return { client, app: createApp(client, content) };
+  return { client, app: createApp(createRuntime(client, content)) };
 }
 
 function deliver(app: ReturnType<typeof instance>["app"], body: unknown, secret: string | null = SECRET) {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
+import { createApiKey } from "@hogsend/access";
 import {
   createTestDatabase,
   type RunningProcess,
@@ -8,10 +9,10 @@ import {
   testStack,
 } from "@hogsend/devstack/testing";
 import {
-  createApiKey,
   createApp,
   createHogsendClient,
   createLogger,
+  createRuntime,
   type HogsendClient,
 } from "@hogsend/engine";
 import { testEnv } from "@hogsend/engine/testing";
@@ -82,7 +83,7 @@ describe("(d) a worker killed mid-journey", () => {
   it("resumes on a new worker, completes, and repeats no side effect", async () => {
     const first = startWorker();
     await first.waitFor(/worker e2e-kill-worker ready/, 60_000);
-    const app = createApp(client, { clientJournal: null, journeys: [crashSafe] });
+    const app = createApp(createRuntime(client, { clientJournal: null, journeys: [crashSafe] }));
     const key = (await createApiKey(client.db.db, { name: "kill", scopes: ["ingest"], createdBy: "test" }))
       .secret;
     const res = await app.request("/v1/events", {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createTestDatabase, runToExit, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { createApp, createHogsendClient } from "@hogsend/engine";
-import { testEnv } from "@hogsend/engine/testing";
+import { testEnv, testRuntime } from "@hogsend/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HATCHET_LITE_TENANT_ID } from "./commands/hatchet-token.js";
 import { EXIT } from "./exit-codes.js";
@@ -41,7 +41,7 @@ function api() {
     version: "test",
     role: "api",
   });
-  const app = createApp(client, { clientJournal: null });
+  const app = createApp(testRuntime(client));
   const signIn = (email: string, password: string) =>
     app.request("/api/auth/sign-in/email", {
       method: "POST",

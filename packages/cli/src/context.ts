@@ -1,6 +1,6 @@
+import { type Auth, createAuth, createRedisSecondaryStorage } from "@hogsend/access";
 import { formatEnvIssues } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
-import { type Auth, createAuth, createRedisSecondaryStorage } from "@hogsend/engine";
 import { Redis } from "ioredis";
 import { readCliEnv } from "./env.js";
 import { CliError, EXIT } from "./exit-codes.js";

@@ -1,34 +1,27 @@
-export { recordAudit } from "./audit/record-audit.js";
+// The engine's public API, by context. Access (auth, API keys, audit) is `@hogsend/access`.
+
+export { redriveStuckEmails } from "./email/outbound/email-redrive.js";
+// Email: outbound and preferences.
 export {
-  createStudioAdmin,
-  generatePassword,
-  listStudioAdmins,
-  resetStudioAdminPassword,
-} from "./auth/admin-users.js";
-export { createApiKey, generateApiKeySecret, hashApiKey, verifyApiKey } from "./auth/api-keys.js";
-export { type Auth, createAuth } from "./auth/better-auth.js";
-export { ensureBootstrapApiKey, ensureFirstAdmin } from "./auth/bootstrap.js";
-export { createRedisSecondaryStorage } from "./auth/secondary-storage.js";
-export { checkBootSchema } from "./boot-guard.js";
-export { createHogsendClient, type HogsendClient, type HogsendClientOptions } from "./client.js";
-export {
-  createMailer,
   type DispatchOutcome,
+  type DispatchVia,
   type EnqueueResult,
   type Mailer,
-  type MailerOptions,
+  SEND_EMAIL_TASK,
   type SendEmailInput,
-} from "./email/mailer.js";
-export { redriveStuckEmails, startEmailRedriveLoop } from "./email/redrive.js";
-export { createSendEmailTask, SEND_EMAIL_TASK } from "./email/send-email-task.js";
-export { type Env, loadEnv, readEnv } from "./env.js";
+} from "./email/outbound/mailer.js";
+export { categoryOf, decideSend, type SendDecision, type SendFacts } from "./email/outbound/send-policy.js";
+export { isSubscribed, type PreferenceFacts, preferenceBlock } from "./email/preferences/subscription.js";
 export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
-export { type AppContent, createApp } from "./http/app.js";
 export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js";
+// Ingest.
 export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
-export { type IngestResult, ingestEvent } from "./ingest/ingest-event.js";
-export { redrivePendingEvents, startRedriveLoop } from "./ingest/redrive.js";
+export { redrivePendingEvents } from "./ingest/event-redrive.js";
+export { type ExitCheck, exitCheckApplies } from "./ingest/exit-policy.js";
+export { type ContactIdentity, distinctIdOf, identityOf } from "./ingest/identity.js";
+export type { ContactEvents, IngestResult, IngestService } from "./ingest/ingest-service.js";
 export { type Admission, type AdmissionFacts, decideAdmission } from "./journeys/admission.js";
+// Journeys.
 export {
   defineJourney,
   type EntryLimit,
@@ -47,12 +40,25 @@ export {
 export { type ExitRules, exitRulesOf } from "./journeys/exit-check.js";
 export { waitExpression } from "./journeys/journey-context.js";
 export { journeyTaskName } from "./journeys/journey-tasks.js";
-export { createLogger, type Logger } from "./logger.js";
+export { checkBootSchema } from "./platform/boot-guard.js";
+// Composition: client → runtime → app / worker.
+export { createHogsendClient, type HogsendClient, type HogsendClientOptions } from "./platform/client.js";
+export { type Env, loadEnv, readEnv } from "./platform/env.js";
+export { createLogger, type Logger } from "./platform/logger.js";
+export { createApp } from "./runtime/create-app.js";
+export {
+  createRuntime,
+  type LoopName,
+  type Runtime,
+  type RuntimeContent,
+  type RuntimeOptions,
+} from "./runtime/create-runtime.js";
+export { createWorker, type WorkerOptions } from "./runtime/create-worker.js";
+// Inbound webhook sources.
 export {
   defineWebhookSource,
   type WebhookAuth,
   type WebhookItem,
   type WebhookSource,
-} from "./webhooks/define-webhook-source.js";
-export { createWorker, type WorkerContent, type WorkerOptions } from "./worker/create-worker.js";
+} from "./sources/define-webhook-source.js";
 export { selectJourneys } from "./worker/select-journeys.js";

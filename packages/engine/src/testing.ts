@@ -1,3 +1,4 @@
+import { createApiKey } from "@hogsend/access";
 import type { ApiKeyScope } from "@hogsend/db";
 import {
   createTestDatabase,
@@ -6,11 +7,16 @@ import {
   testStack,
 } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll } from "vitest";
-import { createApiKey } from "./auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "./client.js";
-import { type Env, readEnv } from "./env.js";
-import { type AppContent, createApp } from "./http/app.js";
-import { createLogger } from "./logger.js";
+import { createHogsendClient, type HogsendClient } from "./platform/client.js";
+import { type Env, readEnv } from "./platform/env.js";
+import { createLogger } from "./platform/logger.js";
+import { createApp } from "./runtime/create-app.js";
+import {
+  createRuntime,
+  type Runtime,
+  type RuntimeContent,
+  type RuntimeOptions,
+} from "./runtime/create-runtime.js";
 
 /** A valid env for tests, pointed at the run's stack, with overrides (undefined unsets). */
 export function testEnv(stack: ProvidedStack, overrides: Record<string, string | undefined> = {}): Env {
@@ -49,11 +55,20 @@ export function testClient(
   });
 }
 
+/** A runtime over the client with `content` (`clientJournal` defaults to null). */
+export function testRuntime(
+  client: HogsendClient,
+  content: Partial<RuntimeContent> = {},
+  options: RuntimeOptions = {},
+): Runtime {
+  return createRuntime(client, { clientJournal: null, ...content }, options);
+}
+
 export interface TestAppOptions<S extends ApiKeyScope> {
   /** Env overrides on top of the file's own `DATABASE_URL` (undefined unsets). */
   env?: Record<string, string | undefined>;
-  /** What `createApp` serves; `clientJournal` defaults to null. */
-  content?: Partial<AppContent>;
+  /** What the runtime serves; `clientJournal` defaults to null. */
+  content?: Partial<RuntimeContent>;
   /** A key is minted for each scope, its secret in `keys[scope]`. */
   keys?: readonly S[];
 }
@@ -71,6 +86,8 @@ export interface TestApp<S extends ApiKeyScope> {
   /** This file's database, a clone of the migrated template. */
   readonly database: TestDatabase;
   readonly client: HogsendClient;
+  /** The runtime the app was built from (its ingest, mailer, journeys). */
+  readonly runtime: Runtime;
   readonly app: ReturnType<typeof createApp>;
   /** The secret of the key minted for each scope in `options.keys`. */
   readonly keys: Readonly<Record<S, string>>;
@@ -87,6 +104,7 @@ export interface TestApp<S extends ApiKeyScope> {
 export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOptions<S> = {}): TestApp<S> {
   let database: TestDatabase | undefined;
   let client: HogsendClient | undefined;
+  let runtime: Runtime | undefined;
   let app: ReturnType<typeof createApp> | undefined;
   const keys: Partial<Record<S, string>> = {};
   const extraClients: HogsendClient[] = [];
@@ -99,7 +117,8 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
   beforeAll(async () => {
     database = await createTestDatabase();
     client = testClient({ DATABASE_URL: database.url, ...options.env });
-    app = createApp(client, { clientJournal: null, ...options.content });
+    runtime = testRuntime(client, options.content);
+    app = createApp(runtime);
     for (const scope of options.keys ?? []) {
       keys[scope] = (
         await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })
@@ -117,6 +136,9 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
     },
     get client() {
       return ready(client);
+    },
+    get runtime() {
+      return ready(runtime);
     },
     get app() {
       return ready(app);

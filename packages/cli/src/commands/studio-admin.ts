@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
-import { AppError } from "@hogsend/core";
 import {
   createStudioAdmin,
   generatePassword,
   listStudioAdmins,
   recordAudit,
   resetStudioAdminPassword,
-} from "@hogsend/engine";
+} from "@hogsend/access";
+import { AppError } from "@hogsend/core";
 import { openContext } from "../context.js";
 import { CliError, EXIT } from "../exit-codes.js";
 

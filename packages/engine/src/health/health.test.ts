@@ -7,9 +7,9 @@ import { getFreePort } from "@hogsend/devstack";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createHogsendClient, type HogsendClient } from "../client.js";
-import { createApp } from "../http/app.js";
-import { testEnv } from "../testing.js";
+import { createHogsendClient, type HogsendClient } from "../platform/client.js";
+import { createApp } from "../runtime/create-app.js";
+import { testEnv, testRuntime } from "../testing.js";
 import { heartbeatKey, startHeartbeat, WORKER_STALE_AFTER_MS } from "../worker/heartbeat.js";
 import type { HealthReport } from "./health.js";
 
@@ -37,7 +37,7 @@ function appWith(overrides: Record<string, string | undefined>, journal: Journal
     role: "api",
   });
   opened.push(client);
-  return createApp(client, { clientJournal: journal });
+  return createApp(testRuntime(client, { clientJournal: journal }));
 }
 
 async function health(app: ReturnType<typeof appWith>) {

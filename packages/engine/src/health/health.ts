@@ -6,9 +6,10 @@ import {
   probeTrack,
   type TrackStatus,
 } from "@hogsend/db/migrations";
-import type { HogsendClient } from "../client.js";
+import type { HogsendClient } from "../platform/client.js";
+import { withDeadline } from "../platform/deadline.js";
 import { heartbeatKey, readHeartbeats, WORKER_STALE_AFTER_MS } from "../worker/heartbeat.js";
-import { type ComponentHealth, pingRedis, tcpReachable, timeProbe, withDeadline } from "./probes.js";
+import { type ComponentHealth, pingRedis, tcpReachable, timeProbe } from "./probes.js";
 
 export type HealthStatus = "healthy" | "degraded" | "migration_pending";
 

@@ -1,19 +1,11 @@
 import { connect } from "node:net";
 import type { Redis } from "ioredis";
+import { withDeadline } from "../platform/deadline.js";
 
 export interface ComponentHealth {
   status: "up" | "down" | "disabled";
   latencyMs: number | null;
   error?: string;
-}
-
-/** Resolves with the value, or rejects once `ms` pass: a slow dependency never hangs /v1/health. */
-export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms}ms`)), ms);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Times one probe under a deadline and turns its outcome into a component status. */

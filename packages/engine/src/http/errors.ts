@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../platform/logger.js";
 import type { AppEnv } from "./types.js";
 
 /** The one error body every route answers with. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../platform/logger.js";
 
 export interface ServeOptions {
   port: number;

@@ -1,5 +1,9 @@
+import type { Principal } from "@hogsend/access";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
-import type { Principal } from "../auth/principal.js";
 
 /** Variables every request carries. `principal` is set once the caller is authenticated. */
 export type AppEnv = { Variables: RequestIdVariables & { principal?: Principal } };
+
+/** The HTTP app every route module registers on: `registerXRoutes(app, runtime)`. */
+export type ApiApp = OpenAPIHono<AppEnv>;

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
+import { createApiKey } from "@hogsend/access";
 import { getFreePort } from "@hogsend/devstack";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../auth/api-keys.js";
-import { createHogsendClient, type HogsendClient } from "../client.js";
-import { createApp } from "../http/app.js";
-import { createLogger } from "../logger.js";
-import { testEnv } from "../testing.js";
-import { redrivePendingEvents } from "./redrive.js";
+import { createHogsendClient, type HogsendClient } from "../platform/client.js";
+import { createLogger } from "../platform/logger.js";
+import { createApp } from "../runtime/create-app.js";
+import { testEnv, testRuntime } from "../testing.js";
+import { redrivePendingEvents } from "./event-redrive.js";
 
 const stack = testStack();
 let database: TestDatabase;
@@ -32,7 +32,7 @@ function instance(overrides: Record<string, string | undefined> = {}) {
     logger: createLogger({ level: "error", json: true, write: () => {} }),
   });
   clients.push(client);
-  return { client, app: createApp(client, { clientJournal: null }) };
+  return { client, app: createApp(testRuntime(client)) };
 }
 
 async function keyFor(client: HogsendClient, scope: "ingest" | "read" | "full-admin") {
@@ -164,7 +164,9 @@ describe("POST /v1/events", () => {
     expect(pending?.last_push_error).toBeTruthy();
 
     const up = instance();
-    expect(await redrivePendingEvents(up.client, { minAgeMs: 0 })).toBeGreaterThanOrEqual(1);
+    expect(
+      await redrivePendingEvents(up.client, testRuntime(up.client).ingest.pusher, { minAgeMs: 0 }),
+    ).toBeGreaterThanOrEqual(1);
     const [after] = await up.client.db.sql`select push_state from user_events where id = ${body.eventId}`;
     expect(after?.push_state).toBe("pushed");
   }, 30_000);

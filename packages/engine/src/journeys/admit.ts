@@ -1,5 +1,5 @@
 import { entryHistory, getEmailPreferences, getJourneyConfig, type Queryable } from "@hogsend/db";
-import type { PersonProperties } from "../client.js";
+import type { PersonProperties } from "../platform/client.js";
 import { type Admission, decideAdmission } from "./admission.js";
 import type { JourneyDefinition } from "./define-journey.js";
 import { personPropertiesFor } from "./person-conditions.js";

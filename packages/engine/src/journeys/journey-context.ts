@@ -9,10 +9,7 @@ import {
   latestJourneyState,
   updateJourneyState,
 } from "@hogsend/db";
-import type { HogsendClient } from "../client.js";
-import type { Mailer } from "../email/mailer.js";
-import { enqueueSendEmailTask } from "../email/send-email-task.js";
-import { ingestEvent } from "../ingest/ingest-event.js";
+import { isSubscribed } from "../email/preferences/subscription.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
 import {
   type JourneyContext,
@@ -22,6 +19,7 @@ import {
   type WaitForEventOptions,
   type WaitResult,
 } from "./define-journey.js";
+import type { JourneyServices } from "./journey-services.js";
 
 /** CEL for "this user's event, carrying these correlation values", evaluated inside Hatchet. */
 export function waitExpression(userKey: string, match: WaitForEventOptions["match"]): string {
@@ -40,15 +38,14 @@ export function waitExpression(userKey: string, match: WaitForEventOptions["matc
  * keyed by the run id and its position in the run, so a replay finds its earlier effect.
  */
 export function createJourneyContext(deps: {
-  client: HogsendClient;
+  services: JourneyServices;
   journey: JourneyDefinition;
   state: JourneyState;
   user: JourneyUser;
   hatchet: DurableContext<JsonObject>;
-  /** Undefined when the worker was started without templates: sendEmail then fails the run. */
-  mailer?: Mailer | undefined;
 }): JourneyContext {
-  const { client, journey, state, user, hatchet, mailer } = deps;
+  const { journey, state, user, hatchet } = deps;
+  const { client, events, mailer } = deps.services;
   const { db } = client.db;
   const runId = state.hatchetRunId;
   let position = 0;
@@ -137,7 +134,7 @@ export function createJourneyContext(deps: {
 
     async sendEmail(email) {
       const key = nextKey("email");
-      if (!mailer) throw new Error("ctx.sendEmail needs templates: pass them to createWorker");
+      if (!mailer) throw new Error("ctx.sendEmail needs templates: give them to createRuntime");
       // The key ties the send to this position in this run: a replay gets the same send back.
       const { send } = await mailer.enqueue({
         contactId: user.contactId,
@@ -153,24 +150,16 @@ export function createJourneyContext(deps: {
           minGapMs: journey.meta.emailMinGap ? parseDuration(journey.meta.emailMinGap) : undefined,
         },
       });
-      if (send.status === "queued") await enqueueSendEmailTask(client, send.id);
       await log("email", key, email.template, { sendId: send.id, status: send.status, reason: send.reason });
       return { sendId: send.id, status: send.status, reason: send.reason };
     },
 
     async trigger(event, properties = {}) {
       const key = nextKey("trigger");
-      await ingestEvent(
-        client,
-        {
-          name: event,
-          ...(user.userId
-            ? { userId: user.userId }
-            : user.email
-              ? { email: user.email }
-              : { anonymousId: user.anonymousId ?? user.key }),
-          eventProperties: { ...properties, journeyId: journey.meta.id },
-        },
+      // Under the run's contact as it is; as a journey's own event, it ends no enrollment.
+      await events.recordContactEvent(
+        user.contactId,
+        { name: event, properties: { ...properties, journeyId: journey.meta.id } },
         { source: `journey:${journey.meta.id}`, idempotencyKey: `journey:${key}` },
       );
       await log("trigger", key, event, properties);
@@ -193,12 +182,8 @@ export function createJourneyContext(deps: {
     },
 
     guard: {
-      async isSubscribed(category = journey.meta.category) {
-        const prefs = await getEmailPreferences(db, user.contactId);
-        if (!prefs) return true;
-        if (prefs.unsubscribedAll || prefs.suppressed) return false;
-        return category === undefined || !prefs.optedOutCategories.includes(category);
-      },
+      isSubscribed: async (category = journey.meta.category) =>
+        isSubscribed(await getEmailPreferences(db, user.contactId), category),
     },
   };
 }

@@ -1,8 +1,7 @@
 import type { JsonObject } from "@hatchet-dev/typescript-sdk/v1/index.js";
-import type { HogsendClient } from "../client.js";
-import type { Mailer } from "../email/mailer.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
 import type { JourneyDefinition } from "./define-journey.js";
+import type { JourneyServices } from "./journey-services.js";
 import { runJourney } from "./run-journey.js";
 
 /** Validates a task input as an event Hogsend pushed. */
@@ -21,9 +20,9 @@ export const journeyTaskName = (journeyId: string) => `journey-${journeyId}`;
  * Each journey becomes one durable task subscribed to its trigger event, with no retries (a
  * retry would replay from the top) and a long execution timeout (journeys wait for days).
  */
-export function createJourneyTasks(client: HogsendClient, journeys: JourneyDefinition[], mailer?: Mailer) {
+export function createJourneyTasks(services: JourneyServices, journeys: JourneyDefinition[]) {
   return journeys.map((journey) =>
-    client.hatchet.durableTask({
+    services.client.hatchet.durableTask({
       name: journeyTaskName(journey.meta.id),
       onEvents: [journey.meta.trigger.event],
       retries: 0,
@@ -32,7 +31,7 @@ export function createJourneyTasks(client: HogsendClient, journeys: JourneyDefin
         const payload = asPushedEvent(input);
         // Not one of ours (pushed by something else under the same name): nothing to do.
         if (!payload) return { outcome: "skipped", reason: "payload is not a Hogsend event" };
-        return runJourney(client, journey, payload, ctx, mailer);
+        return runJourney(services, journey, payload, ctx);
       },
     }),
   );

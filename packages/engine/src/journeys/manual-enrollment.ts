@@ -13,10 +13,10 @@ import {
   type Queryable,
   type UserEvent,
 } from "@hogsend/db";
-import type { HogsendClient } from "../client.js";
-import { withDeadline } from "../health/probes.js";
-import { ingestEvent } from "../ingest/ingest-event.js";
+import type { ContactEvents } from "../ingest/ingest-service.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
+import type { HogsendClient } from "../platform/client.js";
+import { withDeadline } from "../platform/deadline.js";
 import { admit } from "./admit.js";
 import type { JourneyDefinition } from "./define-journey.js";
 import { journeyTaskName } from "./journey-tasks.js";
@@ -58,10 +58,11 @@ export interface ManualEnrollment {
  * or starts it if the first attempt stored the event but could not reach the engine.
  */
 export async function enrollManually(
-  client: HogsendClient,
+  services: { client: HogsendClient; events: ContactEvents },
   journey: JourneyDefinition,
   request: ManualEnrollmentRequest,
 ): Promise<ManualEnrollment> {
+  const { client, events } = services;
   const { db } = client.db;
   // Scoped to the journey so a key can never collide with a product event's.
   const key = `enroll:${journey.meta.id}:${request.idempotencyKey ?? randomUUID()}`;
@@ -70,11 +71,13 @@ export async function enrollManually(
 
   const contact = await resolveContact(db, request.target);
   await assertAdmissible(db, journey, contact, request.properties);
-  const ingested = await ingestEvent(
-    client,
-    { name: MANUAL_ENROLLMENT_EVENT, ...identityOf(contact), eventProperties: request.properties },
+  // Under the contact as resolved: no identity round trip that could land on another contact.
+  const ingested = await events.recordContactEvent(
+    contact.id,
+    { name: MANUAL_ENROLLMENT_EVENT, properties: request.properties },
     { source: `admin:${journey.meta.id}`, idempotencyKey: key },
   );
+  if (!ingested) throw new AppError("NOT_FOUND", `No contact ${contact.id}`);
   const event = await eventById(db, ingested.eventId);
   if (!event) throw new Error(`event ${ingested.eventId} vanished after ingest`);
   // A concurrent request with the same key stored it first: join that one.
@@ -163,14 +166,6 @@ async function resolveContact(db: Queryable, target: EnrollTarget): Promise<Cont
   const contact = await findContact(db, { email: target.email });
   if (!contact) throw new AppError("NOT_FOUND", `No contact with email ${JSON.stringify(target.email)}`);
   return contact;
-}
-
-/** The one identity the ingest pipeline resolves back to this same contact. */
-function identityOf(contact: Contact) {
-  if (contact.externalId) return { userId: contact.externalId };
-  if (contact.email) return { email: contact.email };
-  if (contact.anonymousId) return { anonymousId: contact.anonymousId };
-  throw new AppError("CONFLICT", `Contact ${contact.id} has no user id, email or anonymous id to enroll by`);
 }
 
 /** The journey's own guards, dry-run, plus the live-enrollment rule the run's insert enforces. */

@@ -1,6 +1,6 @@
 import type { Condition } from "@hogsend/core";
 import { describe, expect, it } from "vitest";
-import type { PersonProperties } from "../client.js";
+import type { PersonProperties } from "../platform/client.js";
 import { decideAdmission } from "./admission.js";
 import type { JourneyMeta } from "./define-journey.js";
 import { evaluateTriggerConditions, personPropertiesFor, referencesPerson } from "./person-conditions.js";

@@ -1,5 +1,5 @@
 import { type Condition, evaluateCondition } from "@hogsend/core";
-import type { PersonProperties } from "../client.js";
+import type { PersonProperties } from "../platform/client.js";
 
 /** Conditions on `person.<property>` read PostHog person properties instead of event properties. */
 export const PERSON_PREFIX = "person.";

@@ -9,13 +9,12 @@ import {
   insertJourneyState,
   type JourneyState,
 } from "@hogsend/db";
-import type { HogsendClient } from "../client.js";
-import type { Mailer } from "../email/mailer.js";
-import { distinctIdOf, emitContactEvent } from "../ingest/emit-contact-event.js";
+import { distinctIdOf } from "../ingest/identity.js";
 import type { PushedEventPayload } from "../ingest/push-events.js";
 import { admit } from "./admit.js";
 import { type JourneyDefinition, JourneyExit, type JourneyUser } from "./define-journey.js";
 import { createJourneyContext } from "./journey-context.js";
+import type { JourneyServices } from "./journey-services.js";
 
 export type JourneyRunOutcome =
   | { outcome: "skipped"; reason: string }
@@ -26,12 +25,12 @@ export type JourneyRunOutcome =
  * replay (same Hatchet run id) finds that enrollment and continues without the guards.
  */
 export async function runJourney(
-  client: HogsendClient,
+  services: JourneyServices,
   journey: JourneyDefinition,
   payload: PushedEventPayload,
   hatchet: DurableContext<JsonObject>,
-  mailer?: Mailer,
 ): Promise<JourneyRunOutcome> {
+  const { client } = services;
   const { db } = client.db;
   const { meta } = journey;
   const runId = hatchet.workflowRunId();
@@ -91,23 +90,23 @@ export async function runJourney(
     return { outcome: "already-finished", stateId: state.id };
 
   const user = toJourneyUser(contact, event.id, event.event, event.properties, event.occurredAt);
-  const ctx = createJourneyContext({ client, journey, state, user, hatchet, mailer });
+  const ctx = createJourneyContext({ services, journey, state, user, hatchet });
   try {
     await journey.run(user, ctx);
   } catch (err) {
     if (err instanceof JourneyExit) {
-      await finish(client, journey, state, user, { status: "exited", exitReason: err.reason });
+      await finish(services, journey, state, user, { status: "exited", exitReason: err.reason });
       return { outcome: "exited", stateId: state.id };
     }
     // A cancelled run (exitOn) was already recorded as exited; don't report it as a failure.
     if (hatchet.abortController?.signal.aborted) throw err;
-    await finish(client, journey, state, user, {
+    await finish(services, journey, state, user, {
       status: "failed",
       error: (err as Error).message ?? String(err),
     });
     throw err;
   }
-  await finish(client, journey, state, user, { status: "completed" });
+  await finish(services, journey, state, user, { status: "completed" });
   return { outcome: "completed", stateId: state.id };
 }
 
@@ -131,7 +130,7 @@ function toJourneyUser(
 
 /** Records the end and emits journey.completed / journey.failed once (keyed by the state). */
 async function finish(
-  client: HogsendClient,
+  { client, events }: JourneyServices,
   journey: JourneyDefinition,
   state: JourneyState,
   user: JourneyUser,
@@ -147,9 +146,8 @@ async function finish(
     idempotencyKey: `${state.hatchetRunId}:finished`,
   });
   if (!changed || outcome.status === "exited") return;
-  // Through emitContactEvent, like every event Hogsend emits, so journey.completed reaches PostHog.
-  await emitContactEvent(
-    client,
+  // Recorded like every event Hogsend emits, so journey.completed reaches PostHog.
+  await events.recordContactEvent(
     user.contactId,
     {
       name: `journey.${outcome.status}`,

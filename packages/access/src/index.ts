@@ -1,0 +1,21 @@
+export {
+  countStudioUsers,
+  createStudioAdmin,
+  generatePassword,
+  listStudioAdmins,
+  resetStudioAdminPassword,
+} from "./admin-users.js";
+export { createApiKey, generateApiKeySecret, hashApiKey, secretsEqual, verifyApiKey } from "./api-keys.js";
+export {
+  AUTH_BASE_PATH,
+  type Auth,
+  type AuthConfig,
+  CLIENT_IP_HEADER,
+  createAuth,
+  SESSION_TTL_SECONDS,
+  SIGN_IN_LIMIT,
+} from "./better-auth.js";
+export { type BootstrapLogger, ensureBootstrapApiKey, ensureFirstAdmin } from "./bootstrap.js";
+export { type Access, type Principal, principalAllows, principalKey, requiredScopes } from "./principal.js";
+export { type AuditEntry, recordAudit } from "./record-audit.js";
+export { createRedisSecondaryStorage } from "./secondary-storage.js";

@@ -1,0 +1,91 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { requestId } from "hono/request-id";
+import { authenticate } from "../access/authenticate.js";
+import { rateLimit } from "../access/require-access.js";
+import { registerApiKeyRoutes } from "../access/routes/api-keys.js";
+import { registerAuditLogRoutes } from "../access/routes/audit-logs.js";
+import { registerAuthRoutes } from "../access/routes/auth.js";
+import { registerAdminContactPreferenceRoutes } from "../admin/contact-preferences.js";
+import { registerAdminContactRoutes } from "../admin/contacts.js";
+import { registerAdminEmailRoutes } from "../admin/emails.js";
+import { registerAdminEventRoutes } from "../admin/events.js";
+import { registerAdminJourneyRoutes } from "../admin/journeys.js";
+import { registerAdminTemplateRoutes } from "../admin/templates.js";
+import { registerEmailWebhookRoutes } from "../email/engagement/routes/provider-webhooks.js";
+import { registerEmailTrackingRoutes } from "../email/engagement/routes/tracking.js";
+import { registerDevOutboxRoutes } from "../email/outbound/routes/dev-outbox.js";
+import { registerEmailRoutes } from "../email/outbound/routes/emails.js";
+import { registerEmailPreferenceRoutes } from "../email/preferences/routes.js";
+import { registerHealthRoutes } from "../health/routes.js";
+import { createErrorHandler, notFoundHandler, validationFailed } from "../http/errors.js";
+import type { AppEnv } from "../http/types.js";
+import { registerContactRoutes } from "../ingest/routes/contacts.js";
+import { registerEventRoutes } from "../ingest/routes/events.js";
+import { registerWebhookRoutes } from "../sources/routes.js";
+import type { Runtime } from "./create-runtime.js";
+
+/** Builds the HTTP app from the composition root; routes register here, one file per resource. */
+export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
+  const { client } = runtime;
+  const app = new OpenAPIHono<AppEnv>({
+    // Validation failures from every route become the same 400 envelope.
+    defaultHook: (result, c) => {
+      if (!result.success) return validationFailed(c, result.error, result.target);
+    },
+  });
+  app.use("*", requestId());
+  app.onError(createErrorHandler(client.logger));
+  app.notFound(notFoundHandler);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An `hsk_` API key, or ADMIN_API_KEY",
+  });
+
+  registerHealthRoutes(app, runtime);
+  registerAuthRoutes(app, runtime);
+
+  // Ingest: who is calling, then each route's body limit and scope check.
+  for (const path of ["/v1/events", "/v1/emails", "/v1/contacts", "/v1/contacts/*"])
+    app.use(path, authenticate(client));
+  registerEventRoutes(app, runtime);
+  registerContactRoutes(app, runtime);
+  if (runtime.mailer) registerEmailRoutes(app, { client, mailer: runtime.mailer });
+  registerWebhookRoutes(app, runtime);
+  registerEmailTrackingRoutes(app, runtime);
+  registerEmailPreferenceRoutes(app, runtime);
+  registerEmailWebhookRoutes(app, runtime);
+
+  // Admin: who is calling, then a per-caller sliding window, then each route's scope check.
+  app.use("/v1/admin/*", authenticate(client));
+  app.use(
+    "/v1/admin/*",
+    rateLimit(client.rateLimiter, client.logger, {
+      bucket: "admin",
+      limit: client.env.ADMIN_RATE_LIMIT_PER_MINUTE,
+      windowMs: 60_000,
+    }),
+  );
+  registerApiKeyRoutes(app, runtime);
+  registerAuditLogRoutes(app, runtime);
+  registerAdminContactRoutes(app, runtime);
+  registerAdminEventRoutes(app, runtime);
+  registerAdminJourneyRoutes(app, runtime);
+  registerAdminTemplateRoutes(app, runtime);
+  registerAdminEmailRoutes(app, runtime);
+  registerAdminContactPreferenceRoutes(app, runtime);
+
+  if (client.env.NODE_ENV !== "production") {
+    app.doc31("/openapi.json", {
+      openapi: "3.1.0",
+      info: { title: "Hogsend API", version: client.version },
+      security: [{ bearer: [] }],
+    });
+    app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Hogsend API reference" }));
+    // Dev only (the outbox provider is refused in production): the route does not exist there.
+    registerDevOutboxRoutes(app, runtime);
+  }
+  return app;
+}

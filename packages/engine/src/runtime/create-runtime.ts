@@ -1,0 +1,95 @@
+import type { TemplateRegistry } from "@hogsend/email";
+import { startEmailRedriveLoop } from "../email/outbound/email-redrive.js";
+import { createMailer, type DispatchVia, type Mailer, type MailerOptions } from "../email/outbound/mailer.js";
+import type { HealthContent } from "../health/health.js";
+import { startEventRedriveLoop } from "../ingest/event-redrive.js";
+import { createIngestService, type IngestService } from "../ingest/ingest-service.js";
+import type { JourneyDefinition } from "../journeys/define-journey.js";
+import { createExitCheck } from "../journeys/exit-check.js";
+import type { HogsendClient } from "../platform/client.js";
+import type { BackgroundLoop } from "../platform/interval-loop.js";
+import type { WebhookSource } from "../sources/define-webhook-source.js";
+
+/** The operator's content: what `apps/api` bundles and the engine serves and runs. */
+export interface RuntimeContent extends HealthContent {
+  /** Every journey of the deployment: their exitOn rules end enrollments at ingest. */
+  journeys?: JourneyDefinition[] | undefined;
+  /** The email templates: without them there is no mailer (no POST /v1/emails, no ctx.sendEmail). */
+  templates?: TemplateRegistry | undefined;
+  /** Served at POST /v1/webhooks/:sourceId. */
+  webhookSources?: WebhookSource[] | undefined;
+}
+
+/** A background loop a run mode keeps going. */
+export type LoopName = "event-redrive" | "email-redrive";
+
+export interface RuntimeOptions {
+  /** How the mailer delivers what callers enqueue. Default: `hatchet` in the worker, else `in-process`. */
+  dispatchVia?: DispatchVia | undefined;
+  /** The mailer's in-call retry policy and stale-claim age (tests shorten them). */
+  mailer?: Pick<MailerOptions, "retry" | "staleClaimMs"> | undefined;
+  /** What `start()` runs. Default: both redrives in the api, none elsewhere. */
+  loops?: readonly LoopName[] | undefined;
+}
+
+/** Everything built from the client and the operator's content, once per process. */
+export interface Runtime {
+  readonly client: HogsendClient;
+  readonly content: RuntimeContent;
+  readonly templates: TemplateRegistry | undefined;
+  readonly journeys: { readonly all: JourneyDefinition[] };
+  /** Ingest with the exit check of every journey of the deployment. */
+  readonly ingest: IngestService;
+  /** The one owner of email dispatch; undefined without templates. */
+  readonly mailer: Mailer | undefined;
+  /** Starts the background loops of this run mode; idempotent. */
+  start(): void;
+  /** Stops the loops and waits for passes in flight. Does not close the client. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The second composition stage: builds, once, what depends on the operator's content (ingest
+ * with its exit check, the mailer, the journeys, the background loops) on top of the client
+ * (`createHogsendClient`). `createApp` and `createWorker` take the runtime; nothing else builds
+ * these services.
+ */
+export function createRuntime(
+  client: HogsendClient,
+  content: RuntimeContent,
+  options: RuntimeOptions = {},
+): Runtime {
+  const journeys = content.journeys ?? [];
+  const ingest = createIngestService(client, { exitCheck: createExitCheck(client, journeys) });
+  const mailer = content.templates
+    ? createMailer(client, {
+        templates: content.templates,
+        ...options.mailer,
+        events: ingest,
+        dispatchVia: options.dispatchVia ?? (client.role === "worker" ? "hatchet" : "in-process"),
+      })
+    : undefined;
+  const loopNames = options.loops ?? (client.role === "api" ? ["event-redrive", "email-redrive"] : []);
+  let loops: BackgroundLoop[] | undefined;
+
+  return {
+    client,
+    content,
+    templates: content.templates,
+    journeys: { all: journeys },
+    ingest,
+    mailer,
+    start() {
+      loops ??= loopNames.flatMap((name): BackgroundLoop[] => {
+        // Events stored while the engine was unreachable get pushed once it answers again.
+        if (name === "event-redrive") return [startEventRedriveLoop(client, ingest.pusher)];
+        // Sends recorded but never delivered (a crash mid-dispatch, retries exhausted).
+        return mailer ? [startEmailRedriveLoop(client, mailer)] : [];
+      });
+    },
+    async stop() {
+      await Promise.all((loops ?? []).map((loop) => loop.stop()));
+      loops = [];
+    },
+  };
+}

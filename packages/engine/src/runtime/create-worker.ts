@@ -1,0 +1,54 @@
+import { createSendEmailTask } from "../email/outbound/send-email-task.js";
+import { createJourneyTasks } from "../journeys/journey-tasks.js";
+import { heartbeatKey, startHeartbeat, workerInstanceId } from "../worker/heartbeat.js";
+import { selectJourneys } from "../worker/select-journeys.js";
+import type { Runtime } from "./create-runtime.js";
+
+export interface WorkerOptions {
+  name?: string;
+  /** Concurrent task runs on this worker. */
+  slots?: number;
+}
+
+/**
+ * The worker run mode: registers the enabled journeys (ENABLED_JOURNEYS) as Hatchet durable
+ * tasks, and the send-email task the mailer dispatches through, and keeps a heartbeat in Redis.
+ * `start()` resolves once the worker is connected; `stop()` lets in-flight steps finish
+ * (durable runs resume elsewhere) and stops the heartbeat.
+ */
+export async function createWorker(runtime: Runtime, options: WorkerOptions = {}) {
+  const { client, mailer } = runtime;
+  const journeys = selectJourneys(runtime.journeys.all, client.env.ENABLED_JOURNEYS);
+  const name = options.name ?? "hogsend-worker";
+  const worker = await client.hatchet.worker(name, {
+    workflows: [
+      ...createJourneyTasks({ client, events: runtime.ingest, mailer }, journeys),
+      ...(mailer ? [createSendEmailTask(client, mailer)] : []),
+    ],
+    slots: options.slots ?? 50,
+    // The run mode handles SIGTERM itself (grace timeout, heartbeat, pools); the SDK's own
+    // handler would process.exit(0) as soon as tasks finish, cutting that short.
+    handleKill: false,
+  });
+  let heartbeat: { stop(): Promise<void> } | undefined;
+  return {
+    journeys: journeys.map((j) => j.meta.id),
+    async start() {
+      void worker.start();
+      await worker.waitUntilReady(60_000);
+      if (client.redis)
+        heartbeat = startHeartbeat(
+          client.redis,
+          heartbeatKey(client.env.HATCHET_CLIENT_NAMESPACE),
+          workerInstanceId(name),
+        );
+      client.logger.info(
+        `worker ${name} ready: ${journeys.length} journey(s): ${journeys.map((j) => j.meta.id).join(", ")}`,
+      );
+    },
+    async stop() {
+      await worker.stop();
+      await heartbeat?.stop();
+    },
+  };
+}
