@@ -12,6 +12,7 @@ export {
 } from "./email/outbound/mailer.js";
 export { categoryOf, decideSend, type SendDecision, type SendFacts } from "./email/outbound/send-policy.js";
 export { isSubscribed, type PreferenceFacts, preferenceBlock } from "./email/preferences/subscription.js";
+export { type Env, loadEnv, readEnv } from "./env.js";
 export { checkHealth, type HealthReport, type HealthStatus } from "./health/health.js";
 export { type RunningServer, type ServeOptions, serveApp } from "./http/serve.js";
 // Ingest.
@@ -43,7 +44,6 @@ export { journeyTaskName } from "./journeys/journey-tasks.js";
 export { checkBootSchema } from "./platform/boot-guard.js";
 // Composition: client → runtime → app / worker.
 export { createHogsendClient, type HogsendClient, type HogsendClientOptions } from "./platform/client.js";
-export { type Env, loadEnv, readEnv } from "./platform/env.js";
 export { createLogger, type Logger } from "./platform/logger.js";
 export { createApp } from "./runtime/create-app.js";
 export {

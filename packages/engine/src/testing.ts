@@ -7,8 +7,8 @@ import {
   testStack,
 } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll } from "vitest";
+import { type Env, readEnv } from "./env.js";
 import { createHogsendClient, type HogsendClient } from "./platform/client.js";
-import { type Env, readEnv } from "./platform/env.js";
 import { createLogger } from "./platform/logger.js";
 import { createApp } from "./runtime/create-app.js";
 import {

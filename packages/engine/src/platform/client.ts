@@ -4,8 +4,8 @@ import { type EmailProvider, hostPortFromHatchetToken } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
 import { createPostHogAnalytics, createPostHogPersons } from "@hogsend/plugin-posthog";
 import { Redis } from "ioredis";
+import type { Env } from "../env.js";
 import { createEmailProvider } from "./email-providers/email-providers.js";
-import type { Env } from "./env.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from "./rate-limit.js";
 

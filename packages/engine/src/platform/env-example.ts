@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { envSections } from "./env.js";
+import { envSections } from "../env.js";
 
 type Tag = "[required]" | "[optional]" | `[default: ${string}]`;
 

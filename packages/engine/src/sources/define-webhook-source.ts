@@ -1,6 +1,6 @@
 import type { z } from "zod";
+import type { Env } from "../env.js";
 import type { EventInput } from "../ingest/event-input.js";
-import type { Env } from "../platform/env.js";
 
 /** How a source proves a request is its own. Both fail closed when their secret is unset. */
 export type WebhookAuth =

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { Env } from "../platform/env.js";
+import type { Env } from "../env.js";
 import type { WebhookAuth } from "./define-webhook-source.js";
 import { verifyWebhook } from "./verify.js";
 

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { secretsEqual } from "@hogsend/access";
-import type { Env } from "../platform/env.js";
+import type { Env } from "../env.js";
 import type { WebhookAuth } from "./define-webhook-source.js";
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };

@@ -2,7 +2,7 @@ import type { EmailProvider } from "@hogsend/core";
 import type { Queryable } from "@hogsend/db";
 import { createPostmarkProvider } from "@hogsend/plugin-postmark";
 import { createResendProvider } from "@hogsend/plugin-resend";
-import { type EmailProviderId, type Env, resolveEmailProvider } from "../env.js";
+import { type EmailProviderId, type Env, resolveEmailProvider } from "../../env.js";
 import { createOutboxProvider } from "./outbox-provider.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { EmailProvider, NeutralEmailEvent, WebhookRequest } from "@hogsend/core";
 import type { Queryable } from "@hogsend/db";
-import type { Env } from "../env.js";
+import type { Env } from "../../env.js";
 import { createEmailProvider } from "./email-providers.js";
 
 /** A provider whose webhooks are served at POST /v1/webhooks/email/:providerId. */

@@ -3,6 +3,6 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEnvExample } from "../env-example.js";
 
-const target = join(import.meta.dirname, "../../../../.env.example");
+const target = join(import.meta.dirname, "../../../../../.env.example");
 writeFileSync(target, renderEnvExample());
 console.log(`wrote ${target}`);

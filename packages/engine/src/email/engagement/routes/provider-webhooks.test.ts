@@ -16,7 +16,7 @@ import { createApp } from "../../../runtime/create-app.js";
 import { defineWebhookSource } from "../../../sources/define-webhook-source.js";
 import { setupTestApp, testRuntime } from "../../../testing.js";
 
-const fixturesDir = resolve(import.meta.dirname, "../../../../../shared/fixtures");
+const fixturesDir = resolve(import.meta.dirname, "../../../../../../../shared/fixtures");
 const fixture = (name: string) => readFileSync(join(fixturesDir, name), "utf8");
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;

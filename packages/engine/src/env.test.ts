@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { envShape, readEnv, resolveEmailProvider } from "./env.js";
-import { renderEnvExample } from "./env-example.js";
+import { renderEnvExample } from "./platform/env-example.js";
 
 // A structurally valid Hatchet token: the engine address travels as a JWT claim.
 const token = `h.${Buffer.from(JSON.stringify({ grpc_broadcast_address: "127.0.0.1:7077" })).toString("base64url")}.s`;
