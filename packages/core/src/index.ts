@@ -18,6 +18,11 @@ export type {
 export type { EmailMessage, SendOutcome, SendResult } from "./email/message.js";
 export type { EmailProvider } from "./email/provider.js";
 export {
+  credentialOf,
+  type EmailProviderDescriptor,
+  type ProviderEnv,
+} from "./email/provider-descriptor.js";
+export {
   kindForStatus,
   ProviderError,
   type ProviderErrorInit,

@@ -4,4 +4,5 @@ export {
   RESEND_MAX_BATCH_SIZE,
   type ResendProviderOptions,
 } from "./create-resend-provider.js";
+export { resendEmailProvider } from "./descriptor.js";
 export { parseResendWebhook } from "./parse-webhook.js";

@@ -53,7 +53,7 @@ export function registerEmailWebhookRoutes(
   runtime: { client: HogsendClient; ingest: IngestService },
 ) {
   const { client, ingest } = runtime;
-  const receivers = createEmailWebhookReceivers(client.env, client.db.db, client.email);
+  const receivers = createEmailWebhookReceivers(client.env, client.email);
 
   app.openapi(route, async (c) => {
     const { providerId } = c.req.valid("param");
