@@ -1,5 +1,6 @@
 import { evaluateConditions, parseDuration, toHatchetDuration } from "@hogsend/core";
 import {
+  isSubscribed,
   type JourneyContext,
   JourneyExit,
   type JourneyUser,
@@ -8,7 +9,7 @@ import {
 } from "@hogsend/engine";
 import type { DurableSteps } from "./durable.js";
 import { ingest } from "./ingest.js";
-import { decideSend } from "./sends.js";
+import { recordSend } from "./sends.js";
 import type { Run, World } from "./world.js";
 
 /**
@@ -107,13 +108,14 @@ export function createHarnessContext(deps: {
       // A replay finds the send this position made, as the mailer does by idempotency key.
       const earlier = store.captured.sends.find((s) => s.sendId === sendId);
       if (earlier) return { sendId, status: earlier.status, reason: earlier.reason };
-      const props = (email.props ?? {}) as Record<string, unknown>;
-      const decision = await decideSend(
-        world.templates,
-        { template: email.template, props, category: email.category },
-        store.contactByKey(user.key)?.preferences,
-        journey.meta.category,
-      );
+      // Bad props or a category switch to or from transactional throw here and fail the run, as
+      // the mailer's AppError does at runtime.
+      const { props, subject, category, decision } = await recordSend(world, run, {
+        template: email.template,
+        props: (email.props ?? {}) as Record<string, unknown>,
+        subject: email.subject,
+        category: email.category,
+      });
       log("email", key, email.template, { sendId, status: decision.status, reason: decision.reason });
       store.captured.sends.push({
         ...captured(),
@@ -121,8 +123,10 @@ export function createHarnessContext(deps: {
         template: email.template,
         to: email.to ?? user.email,
         props,
-        subject: email.subject,
-        ...decision,
+        subject,
+        category,
+        status: decision.status,
+        reason: decision.reason,
       });
       return { sendId, status: decision.status, reason: decision.reason };
     },
@@ -132,7 +136,7 @@ export function createHarnessContext(deps: {
       const { duplicate } = ingest(
         world,
         { name: event, userKey: user.key, properties: { ...properties, journeyId: journey.meta.id } },
-        { source: `journey:${journey.meta.id}`, idempotencyKey: `journey:${key}`, exitCheck: false },
+        { source: `journey:${journey.meta.id}`, idempotencyKey: `journey:${key}` },
       );
       log("trigger", key, event, properties);
       if (!duplicate) store.captured.triggers.push({ ...captured(), event, properties });
@@ -161,12 +165,8 @@ export function createHarnessContext(deps: {
     },
 
     guard: {
-      async isSubscribed(category = journey.meta.category) {
-        const prefs = store.contactByKey(user.key)?.preferences;
-        if (!prefs) return true;
-        if (prefs.unsubscribedAll || prefs.suppressed) return false;
-        return category === undefined || !prefs.optedOutCategories.includes(category);
-      },
+      isSubscribed: async (category = journey.meta.category) =>
+        isSubscribed(store.contactByKey(user.key)?.preferences, category),
     },
   };
 }

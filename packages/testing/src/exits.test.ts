@@ -87,4 +87,23 @@ describe("exits", () => {
     expect(h.states("u1").map((s) => s.status)).toEqual(["exited", "completed"]);
     expect(h.sends("u1")).toMatchObject([{ template: "plan-summary", props: { plan: "team" } }]);
   });
+
+  it("whether an event may end enrollments depends on its source (the engine's exitCheckApplies)", async () => {
+    const h = testJourney(dunning);
+    for (const user of ["api", "webhook", "email", "admin"]) await h.send("payment_failed", { user });
+    const ends = async (user: string, source?: string) =>
+      (await h.send("payment_succeeded", { user, ...(source ? { source } : {}) })).exits;
+    // What happens to the person ends it; what Hogsend itself says (an operator's action) does not.
+    expect(await ends("api")).toBe(1);
+    expect(await ends("webhook", "webhook:posthog")).toBe(1);
+    expect(await ends("email", "email")).toBe(1);
+    expect(await ends("admin", "admin:ops@example.com")).toBe(0);
+    expect(h.states().map((s) => `${s.userId}:${s.status}`)).toEqual([
+      "api:exited",
+      "webhook:exited",
+      "email:exited",
+      "admin:waiting",
+    ]);
+    expect(h.events("webhook").at(-1)?.source).toBe("webhook:posthog");
+  });
 });

@@ -10,14 +10,18 @@ import { createWorld } from "./world.js";
 const DEFAULT_START = "2025-01-01T00:00:00.000Z";
 
 /**
- * An in-memory Hogsend for journey tests: a virtual clock, the runtime's guards and exitOn,
- * waits with the runtime's matching rules, and every effect captured. Nothing waits in real
- * time, so a journey that spans weeks runs in milliseconds.
+ * An in-memory Hogsend for journey tests: a virtual clock, the runtime's guards, exitOn and send
+ * policy (the engine's own decision functions), waits with the runtime's matching rules, and
+ * every effect captured. Nothing waits in real time, so a journey that spans weeks runs in
+ * milliseconds.
  */
 export function createJourneyHarness(options: JourneyHarnessOptions): JourneyHarness {
   const start = new Date(options.now ?? DEFAULT_START);
   if (Number.isNaN(start.getTime())) throw new Error(`harness: now ${String(options.now)} is not a date`);
-  const world = createWorld(options.journeys, start, options.templates);
+  const world = createWorld(options.journeys, start, {
+    templates: options.templates,
+    frequencyCapPerDay: options.frequencyCapPerDay,
+  });
   const { store, clock } = world;
 
   const configure = (journeyId: string, config: { enabled: boolean | null }) => {
@@ -106,7 +110,7 @@ export function createJourneyHarness(options: JourneyHarnessOptions): JourneyHar
         const result = ingest(
           world,
           { name: event, userKey: contact.key, properties: opts.properties ?? {} },
-          { source: "api", idempotencyKey: opts.idempotencyKey, exitCheck: true },
+          { source: opts.source ?? "api", idempotencyKey: opts.idempotencyKey },
         );
         await drain();
         return { eventId: result.event.id, duplicate: result.duplicate, exits: result.exits };

@@ -1,5 +1,4 @@
 export { createJourneyHarness, testJourney } from "./harness.js";
-export { decideSend } from "./sends.js";
 export type {
   CapturedCheckpoint,
   CapturedExit,

@@ -1,16 +1,18 @@
+import { exitCheckApplies } from "@hogsend/engine";
 import { cancelRun } from "./durable.js";
 import type { StoredEvent } from "./store.js";
 import type { World } from "./world.js";
 
 /**
  * The ingest pipeline in memory: store once per idempotency key, run the exit check, queue
- * the event for delivery to journeys. As at runtime, only events from outside (the API and
- * webhooks) run the exit check; events journeys emit (`ctx.trigger`, journey.completed) do not.
+ * the event for delivery to journeys. Whether an event may end enrollments is the engine's
+ * `exitCheckApplies(source)`, as in the runtime's ingest: `api` events do, the `journey:<id>`
+ * events journeys emit (`ctx.trigger`, journey.completed) do not.
  */
 export function ingest(
   world: World,
   input: { name: string; userKey: string; properties: Record<string, unknown> },
-  options: { source: string; idempotencyKey?: string | undefined; exitCheck: boolean },
+  options: { source: string; idempotencyKey?: string | undefined },
 ): { event: StoredEvent; duplicate: boolean; exits: number } {
   const { event, duplicate } = world.store.insertEvent(
     { ...input, occurredAt: world.clock.now(), source: options.source },
@@ -18,7 +20,7 @@ export function ingest(
   );
   if (duplicate) return { event, duplicate, exits: 0 };
   // Exit before delivery: a state is ended before any journey could react to this event.
-  const exits = options.exitCheck ? runExitCheck(world, event) : 0;
+  const exits = exitCheckApplies(options.source) ? runExitCheck(world, event) : 0;
   world.queue.push(event);
   return { event, duplicate, exits };
 }

@@ -161,7 +161,6 @@ function finish(world: World, run: Run, user: JourneyUser, outcome: Outcome): vo
     {
       source: `journey:${journey.meta.id}`,
       idempotencyKey: `journey:${state.id}:${outcome.status}`,
-      exitCheck: false,
     },
   );
 }

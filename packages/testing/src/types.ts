@@ -1,15 +1,14 @@
 import type { Duration } from "@hogsend/core";
 import type { TemplateRegistry } from "@hogsend/email";
-import type { JourneyDefinition } from "@hogsend/engine";
+import type { JourneyDefinition, PreferenceFacts } from "@hogsend/engine";
 
 export type JourneyStatus = "active" | "waiting" | "completed" | "failed" | "exited";
 
-/** A contact's email choices, as in email_preferences. No preferences means subscribed to everything. */
-export interface Preferences {
-  unsubscribedAll: boolean;
-  suppressed: boolean;
-  optedOutCategories: string[];
-}
+/**
+ * A contact's email choices, as in email_preferences and as the engine's send policy reads them.
+ * No preferences means subscribed to everything.
+ */
+export type Preferences = PreferenceFacts;
 
 export interface ContactSeed {
   /** Your product's user id: how harness calls name the user. */
@@ -32,6 +31,11 @@ export interface JourneyHarnessOptions {
    * template's category, as the mailer does; without them any key and props are accepted.
    */
   templates?: TemplateRegistry;
+  /**
+   * EMAIL_FREQUENCY_CAP_PER_DAY: most non-transactional emails one contact gets in 24 h of
+   * virtual time; further ones are suppressed. Default: no cap, as the env's default.
+   */
+  frequencyCapPerDay?: number;
 }
 
 export interface SendOptions {
@@ -44,6 +48,11 @@ export interface SendOptions {
   contactProperties?: Record<string, unknown>;
   /** A repeated key is stored once and reaches no journey. */
   idempotencyKey?: string;
+  /**
+   * Where the event comes from: `api` (default), `webhook:<id>`, `email`, `admin:<id>`. Decides,
+   * by the engine's `exitCheckApplies`, whether it may end enrollments through exitOn.
+   */
+  source?: string;
 }
 
 export interface SendResult {
@@ -66,10 +75,16 @@ export interface CapturedSend extends Captured {
   sendId: string;
   template: string;
   to: string | null;
+  /** As recorded: parsed by the template's props schema when the harness has templates. */
   props: Record<string, unknown>;
+  /** The call's subject, else (with templates) the template's. */
   subject: string | undefined;
+  /** The template's category (`categoryOf`); without templates the call's, else the journey's. */
   category: string | undefined;
-  /** `queued` (would go out) or `suppressed` (preferences stopped it, with `reason`). */
+  /**
+   * `queued` (would go out) or `suppressed` with `reason`: preferences, the frequency cap, the
+   * journey's emailMinGap or an ended enrollment stopped it (the engine's `decideSend`).
+   */
   status: "queued" | "suppressed";
   reason: string | null;
 }
@@ -127,7 +142,7 @@ export interface HarnessEvent {
   userId: string;
   properties: Record<string, unknown>;
   occurredAt: Date;
-  /** `api` for `harness.send`, `journey:<id>` for events journeys emit. */
+  /** `api` (or the given source) for `harness.send`, `journey:<id>` for events journeys emit. */
   source: string;
 }
 

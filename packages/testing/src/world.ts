@@ -47,6 +47,8 @@ export interface World {
   journeys: JourneyDefinition[];
   /** The app's templates, when the harness was given them (see JourneyHarnessOptions). */
   templates: TemplateRegistry | undefined;
+  /** EMAIL_FREQUENCY_CAP_PER_DAY; undefined: no cap. */
+  frequencyCapPerDay: number | undefined;
   exitRules: ExitRules;
   clock: VirtualClock;
   store: Store;
@@ -58,7 +60,15 @@ export interface World {
   queue: StoredEvent[];
 }
 
-export function createWorld(journeys: JourneyDefinition[], start: Date, templates?: TemplateRegistry): World {
+export function createWorld(
+  journeys: JourneyDefinition[],
+  start: Date,
+  options: { templates?: TemplateRegistry | undefined; frequencyCapPerDay?: number | undefined } = {},
+): World {
+  const cap = options.frequencyCapPerDay;
+  // The env refuses anything but a positive whole number too.
+  if (cap !== undefined && !(Number.isInteger(cap) && cap > 0))
+    throw new Error(`harness: frequencyCapPerDay ${String(cap)} is not a positive whole number`);
   const ids = new Set<string>();
   for (const { meta } of journeys) {
     if (ids.has(meta.id)) throw new Error(`journey id ${meta.id} is registered twice`);
@@ -66,7 +76,8 @@ export function createWorld(journeys: JourneyDefinition[], start: Date, template
   }
   return {
     journeys,
-    templates,
+    templates: options.templates,
+    frequencyCapPerDay: cap,
     exitRules: exitRulesOf(journeys),
     clock: createVirtualClock(start),
     store: createStore(),
