@@ -52,7 +52,7 @@ const DEV_ONLY = [
 ];
 const READY_TIMEOUT_MS = 90_000;
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 /** The run modes exactly as every deploy target writes them, run from the tree's root. */
 const RUN_MODES = JSON.parse(readFileSync(join(root, "deploy/run-modes.json"), "utf8")) as Record<
   "api" | "worker" | "migrate",

@@ -14,14 +14,14 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { templates } from "@hogsend/api/emails";
 import { existingServicesFromEnv, hogsendDir, startStack } from "@hogsend/devstack";
 import { startFakeResend } from "@hogsend/devstack/fakes";
 import { createHogsendClient, createLogger, createMailer, readEnv } from "@hogsend/engine";
-import { templates } from "../src/emails/index.js";
 import { createMigratedDatabase } from "./bench/databases.js";
 import { LatencyRecorder } from "./bench/latency.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const log = (line: string) => process.stderr.write(`[bench:send] ${line}\n`);
 
 const { values: flags } = parseArgs({

@@ -20,7 +20,7 @@ import {
 } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const stack = testStack();
 let db: TestDatabase;
 let home: string;
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /** `pnpm dev` (its script, without pnpm around it) with the given flags. */
 async function startDev(flags: string[] = []): Promise<RunningProcess> {
-  const dev = startProcess(process.execPath, ["--import", "tsx", "apps/api/scripts/dev.ts", ...flags], {
+  const dev = startProcess(process.execPath, ["--import", "tsx", "tools/dev.ts", ...flags], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -166,7 +166,7 @@ const cmdline = (pid: number) => {
 
 /** The `pnpm dev` processes this test file started and that still run. */
 function devPids(): number[] {
-  return descendants(process.pid).filter((pid) => cmdline(pid).includes("apps/api/scripts/dev.ts"));
+  return descendants(process.pid).filter((pid) => cmdline(pid).includes("tools/dev.ts"));
 }
 
 function kill(pid: number) {

@@ -15,7 +15,7 @@ import { killGroup, spawnWatched, type WatchedChild } from "./dev/children.js";
 import { type DetachedStack, startDetachedStack } from "./dev/stack.js";
 import { alive, devPaths, devSecret, findRunningSession, removeSession, writeSession } from "./dev/state.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const log = (line: string) => process.stderr.write(`[dev] ${line}\n`);
 // Seconds since this process started (performance.now() counts from there).
 const elapsed = () => `${(performance.now() / 1000).toFixed(1)}s`;

@@ -3,8 +3,8 @@
  * migrate mode and the `hogsend` CLI run with tsx, both migration folders, and production
  * node_modules installed by pnpm from the lockfile. One piece of code for both users:
  *
- *   Dockerfile      RUN pnpm exec tsx apps/api/scripts/assemble-runtime.ts /app
- *   pnpm preflight  assembleRuntime({ root, out }) (apps/api/scripts/preflight.ts)
+ *   Dockerfile      RUN pnpm exec tsx tools/assemble-runtime.ts /app
+ *   pnpm preflight  assembleRuntime({ root, out }) (tools/preflight.ts)
  *
  * The tree keeps the repository's layout, so the run modes are the same commands everywhere
  * (deploy/run-modes.json), run from the tree's root with its node_modules/.bin on PATH.
@@ -224,16 +224,16 @@ export async function measure(dir: string): Promise<{ files: number; bytes: numb
   return { files, bytes };
 }
 
-// `tsx apps/api/scripts/assemble-runtime.ts <out>` (the Dockerfile's build stage).
+// `tsx tools/assemble-runtime.ts <out>` (the Dockerfile's build stage).
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const out = process.argv[2];
   if (!out || out.startsWith("-")) {
-    console.error("usage: tsx apps/api/scripts/assemble-runtime.ts <out-dir>");
+    console.error("usage: tsx tools/assemble-runtime.ts <out-dir>");
     process.exit(64);
   }
   const started = performance.now();
   const result = await assembleRuntime({
-    root: resolve(import.meta.dirname, "../../.."),
+    root: resolve(import.meta.dirname, ".."),
     out,
     log: (line) => console.log(`[assemble] ${line}`),
     stdio: "inherit",

@@ -13,13 +13,13 @@ import {
 import { createApiKey } from "@hogsend/engine";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BenchSummary } from "../scripts/bench/report.js";
+import type { BenchSummary } from "./bench/report.js";
 
 // `pnpm bench:ingest --url` against the built api on the test stack: the harness counts what
 // the api really did. No timing is asserted (benchmarks are not tests).
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const entry = join(root, "apps/api/dist/index.js");
-const script = join(root, "apps/api/scripts/bench-ingest.ts");
+const script = join(root, "tools/bench-ingest.ts");
 const tsx = join(root, "node_modules/.bin/tsx");
 const stack = testStack();
 

@@ -13,8 +13,8 @@ import { chooseInfra, writeEnvFile } from "./bootstrap/env-file.js";
 
 const log = (line: string) => console.log(`[bootstrap] ${line}`);
 const { values } = parseArgs({ options: { dir: { type: "string" } } });
-const dir = resolve(values.dir ?? join(import.meta.dirname, "../../.."));
-const tsx = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
+const dir = resolve(values.dir ?? join(import.meta.dirname, ".."));
+const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
 
 /** Runs a command with inherited output; resolves with its exit code (null when it could not start). */
 function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<number | null> {
