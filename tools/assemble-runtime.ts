@@ -9,10 +9,10 @@
  * The tree keeps the repository's layout, so the run modes are the same commands everywhere
  * (deploy/run-modes.json), run from the tree's root with its node_modules/.bin on PATH.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cp, lstat, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
+import { run } from "@hogsend/devstack/process";
 
 /** Where the Dockerfile's runtime stage keeps the tree (its WORKDIR). */
 export const IMAGE_APP_DIR = "/app";
@@ -117,7 +117,7 @@ export async function assembleRuntime(options: AssembleOptions): Promise<Assembl
     ...RUNTIME_ROOTS.map((name) => `--filter-prod=${name}...`),
   ];
   log(`pnpm ${args.join(" ")}`);
-  await run("pnpm", args, out, options.stdio ?? "pipe");
+  await run("pnpm", args, { cwd: out, stdio: options.stdio ?? "pipe" });
 
   await writeFile(
     join(out, MARKER),
@@ -183,27 +183,6 @@ function productionClosure(projects: WorkspaceProject[], names: string[]): Set<s
     visit(name);
   }
   return seen;
-}
-
-function run(command: string, args: string[], cwd: string, stdio: "inherit" | "pipe"): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", stdio, stdio] });
-    let output = "";
-    child.stdout?.on("data", (d) => {
-      output += d;
-    });
-    child.stderr?.on("data", (d) => {
-      output += d;
-    });
-    child.once("error", reject);
-    child.once("close", (code) => {
-      if (code === 0) resolvePromise();
-      else
-        reject(
-          new Error(`${command} ${args.join(" ")} exited with ${code} in ${cwd}\n${output.slice(-4000)}`),
-        );
-    });
-  });
 }
 
 /** Regular files and their total apparent size (symlinks not followed). */

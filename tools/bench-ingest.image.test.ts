@@ -2,14 +2,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDb } from "@hogsend/db";
 import { getFreePort } from "@hogsend/devstack";
-import {
-  createTestDatabase,
-  type RunningProcess,
-  runToExit,
-  startProcess,
-  type TestDatabase,
-  testStack,
-} from "@hogsend/devstack/testing";
+import { type RunningProcess, runToExit, startProcess } from "@hogsend/devstack/process";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { createApiKey } from "@hogsend/engine";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { runToExit } from "@hogsend/devstack/testing";
+import { runToExit } from "@hogsend/devstack/process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chooseInfra, generateSecret, renderEnv, setEnvValue, writeEnvFile } from "./bootstrap/env-file.js";
 

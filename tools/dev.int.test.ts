@@ -6,18 +6,18 @@
  * so it never meets a developer's own `pnpm dev`.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { getFreePort } from "@hogsend/devstack";
 import {
-  createTestDatabase,
+  descendantPids as descendants,
+  hasCommand,
   type RunningProcess,
   startProcess,
-  type TestDatabase,
-  testStack,
-} from "@hogsend/devstack/testing";
+} from "@hogsend/devstack/process";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
@@ -87,18 +87,10 @@ function readBanner(output: string): Banner {
   };
 }
 
-function hasCurl(): boolean {
-  try {
-    execFileSync("sh", ["-c", "command -v curl"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs the printed `curl` line as a user would paste it (or the same request, where curl is missing). */
 async function fireSampleEvent(banner: Banner): Promise<{ pushed: boolean }> {
-  if (hasCurl()) return JSON.parse(execFileSync("bash", ["-c", banner.curl], { encoding: "utf8" }));
+  if (await hasCommand("curl"))
+    return JSON.parse(execFileSync("bash", ["-c", banner.curl], { encoding: "utf8" }));
   const res = await fetch(`${banner.api}/v1/events`, {
     method: "POST",
     headers: { authorization: `Bearer ${banner.ingestKey}`, "content-type": "application/json" },
@@ -120,29 +112,6 @@ async function waitForWelcome(api: string, count: number): Promise<OutboxItem[]>
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no welcome email #${count} in ${api}/v1/dev/outbox within 30s`);
-}
-
-/** Every process below `pid` (Linux /proc), so the test can prove none outlives `pnpm dev`. */
-function descendants(pid: number): number[] {
-  const byParent = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number) => {
-    for (const child of byParent.get(p) ?? []) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`);

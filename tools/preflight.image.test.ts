@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runToExit, testStack } from "@hogsend/devstack/testing";
+import { runToExit } from "@hogsend/devstack/process";
+import { testStack } from "@hogsend/devstack/testing";
 import { describe, expect, it } from "vitest";
 import { IMAGE_APP_DIR } from "./assemble-runtime.js";
 
