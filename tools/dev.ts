@@ -8,12 +8,18 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { existingServicesFromEnv, getFreePort, hogsendDir, isPortFree } from "@hogsend/devstack";
+import {
+  type DetachedStack,
+  existingServicesFromEnv,
+  getFreePort,
+  hogsendDir,
+  isPortFree,
+  startDetachedStack,
+} from "@hogsend/devstack";
 import { isAlive, killGroup, waitForUrl } from "@hogsend/devstack/process";
 import { DEV_HELP, type DevArgs, parseDevArgs } from "./dev/args.js";
 import { banner } from "./dev/banner.js";
 import { spawnWatched, type WatchedChild } from "./dev/children.js";
-import { type DetachedStack, startDetachedStack } from "./dev/stack.js";
 import { devPaths, devSecret, findRunningSession, removeSession, writeSession } from "./dev/state.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -111,19 +117,22 @@ if (attached) {
     }
   }, 1_000).unref();
 } else {
-  const started = await startDetachedStack(root, {
-    existing: existingServicesFromEnv(),
-    homeDir: home,
-    name: "dev",
-    ephemeral: false,
-    preferHostPorts: !args.freePorts,
-    requireRedis: false,
-  }).catch((err: Error) => {
+  const started = await startDetachedStack(
+    {
+      existing: existingServicesFromEnv(),
+      homeDir: home,
+      name: "dev",
+      ephemeral: false,
+      preferHostPorts: !args.freePorts,
+      requireRedis: false,
+    },
+    { stopWithParent: true, cwd: root },
+  ).catch((err: Error) => {
     log(`could not start the stack: ${err.message}`);
     return shutdown(1);
   });
   stack = started;
-  infra = started.env;
+  infra = { ...started.env };
   log(`stack ready (${elapsed()})`);
 }
 
