@@ -13,7 +13,7 @@
 #   docker run --rm --env-file .env hogsend node packages/cli/bin/hogsend.mjs --help
 #
 # The runtime stage holds exactly the tree `pnpm preflight` assembles and rehearses without
-# Docker: both run apps/api/scripts/assemble-runtime.ts. The code also runs on Node 20
+# Docker: both run tools/assemble-runtime.ts. The code also runs on Node 20
 # (--build-arg NODE_VERSION=20), which CI uses.
 
 ARG NODE_VERSION=22
@@ -34,7 +34,7 @@ RUN pnpm --filter @hogsend/api build
 # The production-only tree, assembled at the path the runtime stage runs it from (pnpm's .bin
 # shims record their location): bundles, the sources tsx runs, migrations, production
 # node_modules installed --offline from the store filled above.
-RUN pnpm exec tsx apps/api/scripts/assemble-runtime.ts /app
+RUN pnpm exec tsx tools/assemble-runtime.ts /app
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3002 PATH=/app/node_modules/.bin:$PATH

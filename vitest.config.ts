@@ -2,7 +2,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "apps/*/src/**/*.test.ts",
+      "apps/*/test/**/*.test.ts",
+      "tools/**/*.test.ts",
+    ],
     // Postgres, Redis and the Hatchet engine start once per run; each file clones its own database.
     globalSetup: ["./vitest.global-setup.ts"],
     pool: "forks",

@@ -3,7 +3,7 @@
  * Railway, Kubernetes): migrate, then api and worker as separate processes, then a rolling stop.
  * The api refusing an unmigrated database (exit 1) is covered in boot-guard.test.ts, and many
  * concurrent migrators in packages/db/src/migrations/migrate.test.ts; the image's own tree is
- * rehearsed by `pnpm preflight` (image-preflight.test.ts).
+ * rehearsed by `pnpm preflight` (tools/preflight.image.test.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";

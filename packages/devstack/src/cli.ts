@@ -3,16 +3,16 @@
  * real Postgres, Redis and Hatchet for host-process development, without Docker.
  * Progress goes to stderr; `export` lines go to stdout, so `eval "$(pnpm -s infra env)"` works.
  */
-import { spawn } from "node:child_process";
-import { existsSync, openSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { type HostState, startDetachedStack } from "./detached-stack.js";
 import { existingServicesFromEnv } from "./env.js";
 import { logStep } from "./log.js";
 import { hogsendDir } from "./paths.js";
-import { type StackEnv, startStack } from "./stack.js";
+import { isAlive, stopPid } from "./process.js";
+import { type StackEnv, type StartStackOptions, startStack } from "./stack.js";
 
 const HELP = `Usage: pnpm infra <command>
 
@@ -27,16 +27,19 @@ Commands:
 Services already given by DATABASE_URL, REDIS_URL or HATCHET_CLIENT_TOKEN are used, not started.
 Data lives in .hogsend/dev/ and survives restarts.`;
 
-interface InfraState {
-  pid: number;
-  env: StackEnv;
-  startedAt: string;
-}
-
 const home = hogsendDir();
 const stateDir = join(home, "dev");
 const statePath = join(stateDir, "infra.json");
 const logPath = join(stateDir, "infra.log");
+
+const stackOptions = (): StartStackOptions => ({
+  existing: existingServicesFromEnv(),
+  homeDir: home,
+  name: "dev",
+  ephemeral: false,
+  preferHostPorts: true,
+  requireRedis: false,
+});
 
 function exportLines(env: StackEnv): string {
   return Object.entries(env)
@@ -44,24 +47,15 @@ function exportLines(env: StackEnv): string {
     .join("\n");
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readState(): Promise<InfraState | undefined> {
+async function readState(): Promise<HostState | undefined> {
   if (!existsSync(statePath)) return undefined;
-  const state = JSON.parse(await readFile(statePath, "utf8")) as InfraState;
-  if (alive(state.pid)) return state;
+  const state = JSON.parse(await readFile(statePath, "utf8")) as HostState;
+  if (isAlive(state.pid)) return state;
   await rm(statePath, { force: true });
   return undefined;
 }
 
-async function up(options: { child: boolean }): Promise<number> {
+async function up(): Promise<number> {
   const running = await readState();
   if (running) {
     logStep(`background infra already running (pid ${running.pid}); \`pnpm infra down\` stops it`);
@@ -69,37 +63,25 @@ async function up(options: { child: boolean }): Promise<number> {
     return 0;
   }
   await mkdir(stateDir, { recursive: true });
-  const stack = await startStack({
-    existing: existingServicesFromEnv(),
-    homeDir: home,
-    name: "dev",
-    ephemeral: false,
-    preferHostPorts: true,
-    requireRedis: false,
-  });
+  const stack = await startStack(stackOptions());
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logStep(`${signal}: stopping infra`);
     await stack.stop();
-    if (options.child) await rm(statePath, { force: true });
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
-  if (options.child) {
-    const state: InfraState = { pid: process.pid, env: stack.env, startedAt: new Date().toISOString() };
-    await writeFile(statePath, JSON.stringify(state, null, 2));
-  } else {
-    console.log(exportLines(stack.env));
-    logStep("ready; run `pnpm db:migrate` with these variables, then the api. Ctrl-C stops everything.");
-  }
+  console.log(exportLines(stack.env));
+  logStep("ready; run `pnpm db:migrate` with these variables, then the api. Ctrl-C stops everything.");
   // Keep the process alive until a signal arrives.
   setInterval(() => {}, 1 << 30);
   return new Promise<number>(() => {});
 }
 
+/** The same stack in the detached host (the one `pnpm dev` uses), left running in the background. */
 async function detach(): Promise<number> {
   const running = await readState();
   if (running) {
@@ -108,34 +90,28 @@ async function detach(): Promise<number> {
     return 0;
   }
   await mkdir(stateDir, { recursive: true });
-  const log = openSync(logPath, "a");
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), "up", "--child"],
-    {
-      detached: true,
-      stdio: ["ignore", log, log],
-    },
+  logStep(`starting background infra; log: ${logPath}`);
+  const timeout = new Promise<undefined>((resolve) =>
+    setTimeout(() => resolve(undefined), 15 * 60_000).unref(),
   );
-  child.unref();
-  logStep(`starting background infra (pid ${child.pid}); log: ${logPath}`);
-  const deadline = Date.now() + 15 * 60_000;
-  while (Date.now() < deadline) {
-    const state = await readState();
-    if (state) {
-      console.log(exportLines(state.env));
-      logStep("ready; `pnpm infra down` stops it");
-      return 0;
-    }
-    if (child.exitCode !== null || (child.pid !== undefined && !alive(child.pid))) {
-      const tail = (await readFile(logPath, "utf8")).split("\n").slice(-20).join("\n");
-      logStep(`background infra failed to start:\n${tail}`);
+  try {
+    const stack = await Promise.race([
+      startDetachedStack(stackOptions(), { stopWithParent: false, stateFile: statePath, logFile: logPath }),
+      timeout,
+    ]);
+    if (!stack) {
+      logStep(`background infra did not become ready in 15 minutes; see ${logPath}`);
       return 1;
     }
-    await new Promise((r) => setTimeout(r, 300));
+    stack.release();
+    console.log(exportLines(stack.env));
+    logStep(`ready (pid ${stack.pid}); \`pnpm infra down\` stops it`);
+    return 0;
+  } catch (err) {
+    const tail = (await readFile(logPath, "utf8")).split("\n").slice(-20).join("\n");
+    logStep(`background infra failed to start: ${(err as Error).message}\n${tail}`);
+    return 1;
   }
-  logStep(`background infra did not become ready in 15 minutes; see ${logPath}`);
-  return 1;
 }
 
 async function down(): Promise<number> {
@@ -144,13 +120,8 @@ async function down(): Promise<number> {
     logStep("no background infra is running");
     return 0;
   }
-  process.kill(state.pid, "SIGTERM");
-  const deadline = Date.now() + 60_000;
-  while (alive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  if (alive(state.pid)) {
-    logStep(`pid ${state.pid} did not stop within 60s; sending SIGKILL`);
-    process.kill(state.pid, "SIGKILL");
-  }
+  if (!(await stopPid(state.pid, { signal: "SIGTERM", graceMs: 60_000 })))
+    logStep(`pid ${state.pid} did not stop within 60s; killed it (SIGKILL)`);
   await rm(statePath, { force: true });
   logStep("background infra stopped");
   return 0;
@@ -161,7 +132,6 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       detach: { type: "boolean", short: "d", default: false },
-      child: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -172,7 +142,7 @@ async function main(): Promise<number> {
   }
   switch (command) {
     case "up":
-      return values.detach ? detach() : up({ child: values.child });
+      return values.detach ? detach() : up();
     case "down":
       return down();
     case "status": {

@@ -1,3 +1,9 @@
+export {
+  type DetachedStack,
+  type DetachedStackOptions,
+  type HostState,
+  startDetachedStack,
+} from "./detached-stack.js";
 export { dockerEngineAvailable } from "./docker.js";
 export { childEnv, existingServicesFromEnv } from "./env.js";
 export { getFreePort, isPortFree } from "./free-port.js";

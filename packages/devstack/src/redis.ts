@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { dockerEngineAvailable } from "./docker.js";
 import { preferPort } from "./free-port.js";
 import { logStep } from "./log.js";
-import { hasCommand, spawnService, stopProcess } from "./process.js";
+import { hasCommand, startProcess } from "./process.js";
 
 export type RedisSource = "env" | "docker" | "binary";
 
@@ -40,25 +40,23 @@ export async function startRedis(options: StartRedisOptions): Promise<RedisHandl
   if (!(await hasCommand("redis-server"))) return undefined;
   const port = await preferPort(options.port);
   await mkdir(options.dir, { recursive: true });
-  const child = spawnService(
+  const server = startProcess(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", options.dir],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { outputCap: 8_000 },
   );
-  await new Promise<void>((resolve, reject) => {
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) resolve();
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
-  });
-  child.stdout?.removeAllListeners("data");
-  child.stderr?.removeAllListeners("data");
-  child.stdout?.resume();
-  child.stderr?.resume();
+  try {
+    await server.waitFor(/Ready to accept connections/, 60_000);
+  } catch (err) {
+    await server.stop("SIGKILL");
+    throw new Error(`redis-server did not start: ${(err as Error).message}`);
+  }
   logStep(`redis listening on 127.0.0.1:${port}`);
-  return { source: "binary", url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+  return {
+    source: "binary",
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      await server.stop("SIGTERM", 10_000);
+    },
+  };
 }

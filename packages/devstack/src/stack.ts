@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type HatchetHandle, startHatchet } from "./hatchet/index.js";
+import { clearStaleEngineState } from "./hatchet/stale-partitions.js";
 import { logStep } from "./log.js";
 import { type PostgresHandle, startPostgres } from "./postgres.js";
 import { type RedisHandle, startRedis } from "./redis.js";
@@ -50,7 +51,10 @@ export interface StartStackOptions {
 
 export const HOST_PORTS = { postgres: 5434, redis: 6380, hatchetGrpc: 7077, hatchetDashboard: 8888 };
 
-/** Starts whatever is missing of Postgres, Redis and Hatchet; stops what it started on failure. */
+/**
+ * Starts whatever is missing of Postgres, Redis and Hatchet; stops what it started on failure.
+ * In a separate process: startDetachedStack.
+ */
 export async function startStack(options: StartStackOptions): Promise<Stack> {
   const { existing } = options;
   const base = join(options.homeDir, options.name);
@@ -70,6 +74,17 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       database: options.database ?? "hogsend",
     });
     started.push(postgres);
+    if (!existing.DATABASE_URL && !existing.HATCHET_CLIENT_TOKEN) {
+      // This Postgres was just started here, so no engine runs on it: the partitions and leases
+      // an earlier engine run left in its database may go, and the engine schedules at once.
+      const cleared = await clearStaleEngineState(postgres.url("hatchet")).catch((err: Error) => {
+        logStep(
+          `could not clear the engine's stale partitions (${err.message}); first runs may wait a minute`,
+        );
+        return 0;
+      });
+      if (cleared > 0) logStep(`cleared ${cleared} partition and lease row(s) the previous engine run left`);
+    }
     const redis = await startRedis({
       redisUrl: existing.REDIS_URL,
       dockerHost: existing.DOCKER_HOST,

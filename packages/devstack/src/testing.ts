@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { inject } from "vitest";
@@ -78,101 +77,10 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   };
 }
 
-export interface ProcessResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to completion (never rejects on a non-zero exit), for run-mode tests. */
-export function runToExit(
-  command: string,
-  args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
-): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: options.env,
-      cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-    child.once("error", reject);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-export interface RunningProcess {
-  /** Everything written to stdout and stderr so far. */
-  output(): string;
-  /** Resolves once the output matches `pattern`; rejects on timeout or early exit. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** Resolves with the exit code once the process ends. */
-  exited: Promise<number | null>;
-  /** Sends `signal` and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-/** Starts a long-running process (an api or worker run mode) for a test. */
-export function startProcess(
-  command: string,
-  args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string },
-): RunningProcess {
-  const child = spawn(command, args, {
-    env: options.env,
-    cwd: options.cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    output += d.toString();
-    for (const l of listeners) l();
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
-  return {
-    output: () => output,
-    exited,
-    waitFor: (pattern, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          if (!pattern.test(output)) return;
-          cleanup();
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${output}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        void exited.then((code) => {
-          if (!listeners.has(check)) return;
-          cleanup();
-          reject(new Error(`process exited with ${code} before ${pattern}; output:\n${output}`));
-        });
-        check();
-      }),
-    stop: async (signal = "SIGTERM") => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
+// The process helpers, for the tests that imported them from here.
+export {
+  type ProcessResult,
+  type RunningProcess,
+  runToExit,
+  startProcess,
+} from "./process.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { childEnv } from "../env.js";
 import { getFreePort, preferPort } from "../free-port.js";
 import { logStep, timed } from "../log.js";
-import { run, spawnService, stopProcess } from "../process.js";
+import { run, startProcess, waitForUrl } from "../process.js";
 import { HATCHET_ENGINE_TAG } from "./versions.js";
 
 export interface LiteEngine {
@@ -74,19 +74,21 @@ export async function startLite(options: StartLiteOptions): Promise<LiteEngine> 
     ["quickstart", "--skip", "certs", "--generated-config-dir", configDir, "--overwrite=false"],
     { env, timeoutMs: 60_000 },
   );
-  const child = spawnService(bin("hatchet-lite"), ["--config", configDir], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const capture = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout?.on("data", capture);
-  child.stderr?.on("data", capture);
+  const engine = startProcess(bin("hatchet-lite"), ["--config", configDir], { env, outputCap: 8_000 });
   try {
     await timed(`hatchet-lite ${HATCHET_ENGINE_TAG} ready, gRPC on 127.0.0.1:${grpcPort}`, () =>
-      waitUntilReady(`http://127.0.0.1:${healthPort}/ready`, child, () => output),
+      waitForUrl(`http://127.0.0.1:${healthPort}/ready`, {
+        process: engine,
+        timeoutMs: READY_TIMEOUT_MS,
+        requestTimeoutMs: 1_000,
+        slow: {
+          afterMs: 15_000,
+          repeat: true,
+          notify: () => logStep("still waiting for hatchet-lite to report ready…"),
+        },
+      }).catch((err: Error) => {
+        throw new Error(`hatchet-lite ${err.message}:\n${engine.output()}`);
+      }),
     );
     const { stdout } = await run(
       bin("hatchet-admin"),
@@ -103,10 +105,12 @@ export async function startLite(options: StartLiteOptions): Promise<LiteEngine> 
       grpcAddress: `127.0.0.1:${grpcPort}`,
       apiUrl: `http://127.0.0.1:${apiPort}`,
       dashboardUrl: `http://127.0.0.1:${runtimePort}`,
-      stop: () => stopProcess(child, 15_000),
+      stop: async () => {
+        await engine.stop("SIGTERM", 15_000);
+      },
     };
   } catch (err) {
-    await stopProcess(child, 2_000);
+    await engine.stop("SIGTERM", 2_000);
     throw err;
   }
 }
@@ -115,30 +119,4 @@ function withSslDisabled(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has("sslmode")) parsed.searchParams.set("sslmode", "disable");
   return parsed.toString();
-}
-
-async function waitUntilReady(
-  url: string,
-  child: ReturnType<typeof spawnService>,
-  output: () => string,
-): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastNotice = Date.now();
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`hatchet-lite exited with ${child.exitCode ?? child.signalCode}:\n${output()}`);
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - lastNotice > 15_000) {
-      lastNotice = Date.now();
-      logStep("still waiting for hatchet-lite to report ready…");
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`hatchet-lite was not ready within ${READY_TIMEOUT_MS / 1000}s:\n${output()}`);
 }

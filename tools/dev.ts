@@ -8,14 +8,21 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { existingServicesFromEnv, getFreePort, hogsendDir, isPortFree } from "@hogsend/devstack";
+import {
+  type DetachedStack,
+  existingServicesFromEnv,
+  getFreePort,
+  hogsendDir,
+  isPortFree,
+  startDetachedStack,
+} from "@hogsend/devstack";
+import { isAlive, killGroup, waitForUrl } from "@hogsend/devstack/process";
 import { DEV_HELP, type DevArgs, parseDevArgs } from "./dev/args.js";
-import { banner, waitForHealthy } from "./dev/banner.js";
-import { killGroup, spawnWatched, type WatchedChild } from "./dev/children.js";
-import { type DetachedStack, startDetachedStack } from "./dev/stack.js";
-import { alive, devPaths, devSecret, findRunningSession, removeSession, writeSession } from "./dev/state.js";
+import { banner } from "./dev/banner.js";
+import { spawnWatched, type WatchedChild } from "./dev/children.js";
+import { devPaths, devSecret, findRunningSession, removeSession, writeSession } from "./dev/state.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const log = (line: string) => process.stderr.write(`[dev] ${line}\n`);
 // Seconds since this process started (performance.now() counts from there).
 const elapsed = () => `${(performance.now() / 1000).toFixed(1)}s`;
@@ -104,25 +111,28 @@ if (attached) {
   log(`using the stack of the running ${attached.owner} (pid ${attached.pid})`);
   infra = attached.env;
   setInterval(() => {
-    if (!stopping && !alive(attached.pid)) {
+    if (!stopping && !isAlive(attached.pid)) {
       log(`the ${attached.owner} that owns the stack (pid ${attached.pid}) stopped`);
       void shutdown(1);
     }
   }, 1_000).unref();
 } else {
-  const started = await startDetachedStack(root, {
-    existing: existingServicesFromEnv(),
-    homeDir: home,
-    name: "dev",
-    ephemeral: false,
-    preferHostPorts: !args.freePorts,
-    requireRedis: false,
-  }).catch((err: Error) => {
+  const started = await startDetachedStack(
+    {
+      existing: existingServicesFromEnv(),
+      homeDir: home,
+      name: "dev",
+      ephemeral: false,
+      preferHostPorts: !args.freePorts,
+      requireRedis: false,
+    },
+    { stopWithParent: true, cwd: root },
+  ).catch((err: Error) => {
     log(`could not start the stack: ${err.message}`);
     return shutdown(1);
   });
   stack = started;
-  infra = started.env;
+  infra = { ...started.env };
   log(`stack ready (${elapsed()})`);
 }
 
@@ -197,12 +207,16 @@ if (credentials) {
 
 const baseUrl = port ? `http://localhost:${port}` : undefined;
 const worker = children.find((c) => c.name === "worker");
+// A child that exits instead is handled above (shutdown): the banner never prints then.
+const never = () => new Promise<never>(() => {});
 await Promise.all([
   baseUrl &&
-    waitForHealthy(baseUrl, () => log("the api is not healthy after 60s; see its output above")).then(() =>
-      log(`api healthy (${elapsed()})`),
-    ),
-  worker?.waitFor(/worker \S+ ready/).then(() => log(`worker ready (${elapsed()})`)),
+    waitForUrl(`${baseUrl}/v1/health`, {
+      slow: { afterMs: 60_000, notify: () => log("the api is not healthy after 60s; see its output above") },
+    }).then(() => log(`api healthy (${elapsed()})`)),
+  worker?.process
+    .waitFor(/worker \S+ ready/, Number.POSITIVE_INFINITY)
+    .then(() => log(`worker ready (${elapsed()})`), never),
 ]);
 process.stdout.write(
   banner({

@@ -6,21 +6,21 @@
  * so it never meets a developer's own `pnpm dev`.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { getFreePort } from "@hogsend/devstack";
 import {
-  createTestDatabase,
+  descendantPids as descendants,
+  hasCommand,
   type RunningProcess,
   startProcess,
-  type TestDatabase,
-  testStack,
-} from "@hogsend/devstack/testing";
+} from "@hogsend/devstack/process";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const stack = testStack();
 let db: TestDatabase;
 let home: string;
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /** `pnpm dev` (its script, without pnpm around it) with the given flags. */
 async function startDev(flags: string[] = []): Promise<RunningProcess> {
-  const dev = startProcess(process.execPath, ["--import", "tsx", "apps/api/scripts/dev.ts", ...flags], {
+  const dev = startProcess(process.execPath, ["--import", "tsx", "tools/dev.ts", ...flags], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -87,18 +87,10 @@ function readBanner(output: string): Banner {
   };
 }
 
-function hasCurl(): boolean {
-  try {
-    execFileSync("sh", ["-c", "command -v curl"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs the printed `curl` line as a user would paste it (or the same request, where curl is missing). */
 async function fireSampleEvent(banner: Banner): Promise<{ pushed: boolean }> {
-  if (hasCurl()) return JSON.parse(execFileSync("bash", ["-c", banner.curl], { encoding: "utf8" }));
+  if (await hasCommand("curl"))
+    return JSON.parse(execFileSync("bash", ["-c", banner.curl], { encoding: "utf8" }));
   const res = await fetch(`${banner.api}/v1/events`, {
     method: "POST",
     headers: { authorization: `Bearer ${banner.ingestKey}`, "content-type": "application/json" },
@@ -122,29 +114,6 @@ async function waitForWelcome(api: string, count: number): Promise<OutboxItem[]>
   throw new Error(`no welcome email #${count} in ${api}/v1/dev/outbox within 30s`);
 }
 
-/** Every process below `pid` (Linux /proc), so the test can prove none outlives `pnpm dev`. */
-function descendants(pid: number): number[] {
-  const byParent = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number) => {
-    for (const child of byParent.get(p) ?? []) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
 const alive = (pid: number) => existsSync(`/proc/${pid}`);
 
 async function stopAndCheck(dev: RunningProcess, pid: number) {
@@ -166,7 +135,7 @@ const cmdline = (pid: number) => {
 
 /** The `pnpm dev` processes this test file started and that still run. */
 function devPids(): number[] {
-  return descendants(process.pid).filter((pid) => cmdline(pid).includes("apps/api/scripts/dev.ts"));
+  return descendants(process.pid).filter((pid) => cmdline(pid).includes("tools/dev.ts"));
 }
 
 function kill(pid: number) {

@@ -1,25 +1,19 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { createApiKey } from "@hogsend/access";
 import { createDb } from "@hogsend/db";
 import { getFreePort } from "@hogsend/devstack";
-import {
-  createTestDatabase,
-  type RunningProcess,
-  runToExit,
-  startProcess,
-  type TestDatabase,
-  testStack,
-} from "@hogsend/devstack/testing";
-import { createApiKey } from "@hogsend/engine";
+import { type RunningProcess, runToExit, startProcess } from "@hogsend/devstack/process";
+import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BenchSummary } from "../scripts/bench/report.js";
+import type { BenchSummary } from "./bench/report.js";
 
 // `pnpm bench:ingest --url` against the built api on the test stack: the harness counts what
 // the api really did. No timing is asserted (benchmarks are not tests).
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const entry = join(root, "apps/api/dist/index.js");
-const script = join(root, "apps/api/scripts/bench-ingest.ts");
+const script = join(root, "tools/bench-ingest.ts");
 const tsx = join(root, "node_modules/.bin/tsx");
 const stack = testStack();
 

@@ -4,38 +4,37 @@
  * and both migration tracks. Without Docker it says so and points to `pnpm dev`, which needs none.
  * `--dir PATH` bootstraps another checkout (tests).
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs, parseEnv } from "node:util";
+import { runToExit } from "@hogsend/devstack/process";
 import { chooseInfra, writeEnvFile } from "./bootstrap/env-file.js";
 
 const log = (line: string) => console.log(`[bootstrap] ${line}`);
 const { values } = parseArgs({ options: { dir: { type: "string" } } });
-const dir = resolve(values.dir ?? join(import.meta.dirname, "../../.."));
-const tsx = join(import.meta.dirname, "../../../node_modules/.bin/tsx");
+const dir = resolve(values.dir ?? join(import.meta.dirname, ".."));
+const tsx = join(import.meta.dirname, "../node_modules/.bin/tsx");
 
 /** Runs a command with inherited output; resolves with its exit code (null when it could not start). */
 function run(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<number | null> {
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd: dir, env: env ?? process.env, stdio: "inherit" });
-    child.once("error", () => done(null));
-    child.once("exit", (code) => done(code));
-  });
+  return runToExit(command, args, {
+    cwd: dir,
+    env,
+    stdio: "inherit",
+    timeoutMs: Number.POSITIVE_INFINITY,
+  }).then(
+    (result) => result.code,
+    () => null,
+  );
 }
 
 /** `docker info` succeeds: an engine answers, not merely a client on PATH. Bounded to 10 s. */
 function dockerAnswers(): Promise<boolean> {
-  return new Promise((done) => {
-    const child = spawn("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore" });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("error", () => done(false));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      done(code === 0);
-    });
-  });
+  return runToExit("docker", ["info", "--format", "{{.ServerVersion}}"], { timeoutMs: 10_000 }).then(
+    (result) => result.code === 0,
+    () => false,
+  );
 }
 
 async function main(): Promise<number> {

@@ -11,9 +11,8 @@
  * node_modules above a file, so a tree inside the checkout would quietly see the repo's dev
  * dependencies. Devstack data and the run modes' logs go to .hogsend/preflight/.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -26,6 +25,7 @@ import {
   type Stack,
   startStack,
 } from "@hogsend/devstack";
+import { type RunningProcess, runToExit, startProcess } from "@hogsend/devstack/process";
 import postgres from "postgres";
 import { assembleRuntime } from "./assemble-runtime.js";
 
@@ -52,7 +52,7 @@ const DEV_ONLY = [
 ];
 const READY_TIMEOUT_MS = 90_000;
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 /** The run modes exactly as every deploy target writes them, run from the tree's root. */
 const RUN_MODES = JSON.parse(readFileSync(join(root, "deploy/run-modes.json"), "utf8")) as Record<
   "api" | "worker" | "migrate",
@@ -113,11 +113,8 @@ async function step(name: string, fn: () => Promise<string>): Promise<void> {
 
 // ── child processes ──────────────────────────────────────────────────────────────────────────
 
-interface ModeProcess {
+interface ModeProcess extends RunningProcess {
   name: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  tail(): string;
 }
 const children: ModeProcess[] = [];
 
@@ -138,36 +135,17 @@ function imageEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function startMode(name: string, command: readonly string[], env: NodeJS.ProcessEnv): ModeProcess {
   const [bin, ...args] = command as [string, ...string[]];
-  const child = spawn(bin, args, { cwd: out, env, stdio: ["ignore", "pipe", "pipe"] });
-  const file = createWriteStream(join(logDir, `${name}.log`));
-  let tail = "";
-  const keep = (chunk: Buffer) => {
-    file.write(chunk);
-    tail = (tail + chunk.toString()).slice(-8_000);
+  const mode = {
+    name,
+    ...startProcess(bin, args, { cwd: out, env, logFile: join(logDir, `${name}.log`), outputCap: 8_000 }),
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<number | null>((resolveExit) => {
-    child.once("error", (err) => {
-      keep(Buffer.from(`spawn ${bin} failed: ${err.message}\n`));
-      resolveExit(127);
-    });
-    child.once("close", (code) => {
-      file.end();
-      resolveExit(code);
-    });
-  });
-  const mode = { name, child, exited, tail: () => tail };
   children.push(mode);
   return mode;
 }
 
 function killChildren() {
-  for (const { child } of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  }
+  for (const mode of children) void mode.stop("SIGKILL");
 }
-process.once("exit", killChildren);
 
 // ── the rehearsal ────────────────────────────────────────────────────────────────────────────
 
@@ -320,7 +298,7 @@ async function rehearse() {
         `\`${RUN_MODES.migrate.join(" ")}\` exited with ${code ?? "a timeout"}`,
         "ERR_MODULE_NOT_FOUND means the tree lacks a runtime dependency of packages/db; a missing folder " +
           "means assemble-runtime.ts does not copy packages/db/drizzle or migrations/",
-        migrate.tail(),
+        migrate.output(),
       );
     }
     return `\`${RUN_MODES.migrate.join(" ")}\` exited 0`;
@@ -341,7 +319,7 @@ async function rehearse() {
             `the ${mode.name} exited with ${mode.child.exitCode} while booting`,
             "ERR_MODULE_NOT_FOUND means a package the bundle imports is missing from apps/api/package.json " +
               "dependencies (bundle-dependencies.test.ts checks the engine's); an env error names the key",
-            mode.tail(),
+            mode.output(),
           );
         }
       }
@@ -350,7 +328,7 @@ async function rehearse() {
           `not ready within ${READY_TIMEOUT_MS / 1000}s (api ${apiHealthy ? "healthy" : "not healthy"}, ` +
             `worker ${workerUp ? "up" : "not up"}; last /v1/health: ${lastHealth})`,
           "see the api and worker logs below; the worker beats into Redis once connected to Hatchet",
-          `── api ──\n${api.tail()}\n── worker ──\n${worker.tail()}`,
+          `── api ──\n${api.output()}\n── worker ──\n${worker.output()}`,
         );
       }
       try {
@@ -377,7 +355,7 @@ async function rehearse() {
       throw new StepFailure(
         `\`hogsend studio admin list\` exited with ${code ?? "a timeout"}`,
         "the CLI runs from source with tsx: a missing module is a dependency missing from packages/cli",
-        cli.tail(),
+        cli.output(),
       );
     }
     return "`node packages/cli/bin/hogsend.mjs studio admin list` exited 0";
@@ -385,14 +363,13 @@ async function rehearse() {
 
   await step("stop", async () => {
     // The default SHUTDOWN_GRACE_MS (25 s) plus the 5 s the run modes allow for closing pools.
-    for (const mode of [api, worker]) mode.child.kill("SIGTERM");
-    const codes = await withTimeout(Promise.all([api.exited, worker.exited]), 30_000);
+    const codes = await withTimeout(Promise.all([api.stop("SIGTERM"), worker.stop("SIGTERM")]), 30_000);
     const [apiCode, workerCode] = codes ?? [undefined, undefined];
     if (apiCode !== 0 || workerCode !== 0) {
       throw new StepFailure(
         `SIGTERM: api exited ${apiCode ?? "(still running)"}, worker ${workerCode ?? "(still running)"}; both must exit 0`,
         "see the shutdown handlers in apps/api/src/index.ts and worker.ts (SHUTDOWN_GRACE_MS bounds the drain)",
-        `── api ──\n${api.tail()}\n── worker ──\n${worker.tail()}`,
+        `── api ──\n${api.output()}\n── worker ──\n${worker.output()}`,
       );
     }
     return "SIGTERM → api exit 0, worker exit 0";
@@ -414,24 +391,14 @@ console.log(JSON.stringify(found));`;
   return JSON.parse(result.output.trim().split("\n").at(-1) ?? "{}") as Record<string, string | null>;
 }
 
+/** Runs a command to completion with its output interleaved (no time limit: a build may take a while). */
 function runCaptured(
   command: string,
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolveRun({ code, output }));
-  });
+  return runToExit(command, args, { cwd, env, timeoutMs: Number.POSITIVE_INFINITY });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

@@ -2,7 +2,7 @@
  * `pnpm bench:ingest`: throughput and latency of POST /v1/events against the real api on real
  * Postgres, Redis and Hatchet, next to the physical limit of writing the same rows straight
  * into Postgres. Self-contained by default (devstack + the built api); `--url --key` drives an
- * api that is already running. `--help` lists the flags; apps/api/README.md explains them.
+ * api that is already running. `--help` lists the flags.
  *
  * Exits 1 when the api answered anything but 202, accepted nothing, or stored a different
  * number of rows than it accepted.
@@ -18,7 +18,7 @@ import { type LocalApi, startLocalApi } from "./bench/local-api.js";
 import { type BenchOptions, parseBenchOptions, USAGE, UsageError } from "./bench/options.js";
 import { type BenchSummary, formatSummary } from "./bench/report.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 

@@ -1,24 +1,5 @@
 import type { DevCredentials } from "./credentials.js";
 
-/** Polls `/v1/health` until the api answers 200 (healthy, or degraded without Redis). */
-export async function waitForHealthy(baseUrl: string, onSlow: () => void): Promise<void> {
-  const slowAt = Date.now() + 60_000;
-  let warned = false;
-  while (true) {
-    try {
-      const res = await fetch(`${baseUrl}/v1/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (!warned && Date.now() > slowAt) {
-      warned = true;
-      onSlow();
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /**
  * A ready-to-paste `curl` that fires `user_signed_up` for a new address each time (the welcome
  * journey enrolls a contact once), so every paste brings a fresh welcome email.

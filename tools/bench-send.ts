@@ -14,14 +14,14 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { templates } from "@hogsend/api/emails";
 import { existingServicesFromEnv, hogsendDir, startStack } from "@hogsend/devstack";
 import { startFakeResend } from "@hogsend/devstack/fakes";
-import { createHogsendClient, createLogger, createMailer, readEnv } from "@hogsend/engine";
-import { templates } from "../src/emails/index.js";
+import { createHogsendClient, createLogger, createRuntime, readEnv } from "@hogsend/engine";
 import { createMigratedDatabase } from "./bench/databases.js";
 import { LatencyRecorder } from "./bench/latency.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const log = (line: string) => process.stderr.write(`[bench:send] ${line}\n`);
 
 const { values: flags } = parseArgs({
@@ -92,7 +92,9 @@ const client = createHogsendClient(env.env, {
   role: "bench",
   logger: createLogger({ level: "error", json: true, write: () => {} }),
 });
-const mailer = createMailer(client, { templates });
+// The runtime's mailer; `send` records and dispatches in the call: the whole pipeline of one send.
+const { mailer } = createRuntime(client, { clientJournal: null, templates });
+if (!mailer) throw new Error("the app's templates make a mailer");
 
 async function cleanup() {
   await client.close();

@@ -2,17 +2,11 @@ import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { runToExit } from "@hogsend/devstack/testing";
+import { runToExit } from "@hogsend/devstack/process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  chooseInfra,
-  generateSecret,
-  renderEnv,
-  setEnvValue,
-  writeEnvFile,
-} from "../scripts/bootstrap/env-file.js";
+import { chooseInfra, generateSecret, renderEnv, setEnvValue, writeEnvFile } from "./bootstrap/env-file.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 let dir: string;
 let example: string;
 
@@ -78,7 +72,7 @@ describe("pnpm bootstrap", () => {
 
   it("runs end to end without Docker: writes .env once, points to pnpm dev, exits 0 both times", async () => {
     const bootstrap = () =>
-      runToExit(process.execPath, ["--import", "tsx", "apps/api/scripts/bootstrap.ts", "--dir", dir], {
+      runToExit(process.execPath, ["--import", "tsx", "tools/bootstrap.ts", "--dir", dir], {
         cwd: root,
         env: { PATH: process.env.PATH, HOME: process.env.HOME },
       });

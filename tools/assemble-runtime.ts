@@ -3,16 +3,16 @@
  * migrate mode and the `hogsend` CLI run with tsx, both migration folders, and production
  * node_modules installed by pnpm from the lockfile. One piece of code for both users:
  *
- *   Dockerfile      RUN pnpm exec tsx apps/api/scripts/assemble-runtime.ts /app
- *   pnpm preflight  assembleRuntime({ root, out }) (apps/api/scripts/preflight.ts)
+ *   Dockerfile      RUN pnpm exec tsx tools/assemble-runtime.ts /app
+ *   pnpm preflight  assembleRuntime({ root, out }) (tools/preflight.ts)
  *
  * The tree keeps the repository's layout, so the run modes are the same commands everywhere
  * (deploy/run-modes.json), run from the tree's root with its node_modules/.bin on PATH.
  */
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cp, lstat, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
+import { run } from "@hogsend/devstack/process";
 
 /** Where the Dockerfile's runtime stage keeps the tree (its WORKDIR). */
 export const IMAGE_APP_DIR = "/app";
@@ -117,7 +117,7 @@ export async function assembleRuntime(options: AssembleOptions): Promise<Assembl
     ...RUNTIME_ROOTS.map((name) => `--filter-prod=${name}...`),
   ];
   log(`pnpm ${args.join(" ")}`);
-  await run("pnpm", args, out, options.stdio ?? "pipe");
+  await run("pnpm", args, { cwd: out, stdio: options.stdio ?? "pipe" });
 
   await writeFile(
     join(out, MARKER),
@@ -185,27 +185,6 @@ function productionClosure(projects: WorkspaceProject[], names: string[]): Set<s
   return seen;
 }
 
-function run(command: string, args: string[], cwd: string, stdio: "inherit" | "pipe"): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", stdio, stdio] });
-    let output = "";
-    child.stdout?.on("data", (d) => {
-      output += d;
-    });
-    child.stderr?.on("data", (d) => {
-      output += d;
-    });
-    child.once("error", reject);
-    child.once("close", (code) => {
-      if (code === 0) resolvePromise();
-      else
-        reject(
-          new Error(`${command} ${args.join(" ")} exited with ${code} in ${cwd}\n${output.slice(-4000)}`),
-        );
-    });
-  });
-}
-
 /** Regular files and their total apparent size (symlinks not followed). */
 export async function measure(dir: string): Promise<{ files: number; bytes: number }> {
   let files = 0;
@@ -224,16 +203,16 @@ export async function measure(dir: string): Promise<{ files: number; bytes: numb
   return { files, bytes };
 }
 
-// `tsx apps/api/scripts/assemble-runtime.ts <out>` (the Dockerfile's build stage).
+// `tsx tools/assemble-runtime.ts <out>` (the Dockerfile's build stage).
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const out = process.argv[2];
   if (!out || out.startsWith("-")) {
-    console.error("usage: tsx apps/api/scripts/assemble-runtime.ts <out-dir>");
+    console.error("usage: tsx tools/assemble-runtime.ts <out-dir>");
     process.exit(64);
   }
   const started = performance.now();
   const result = await assembleRuntime({
-    root: resolve(import.meta.dirname, "../../.."),
+    root: resolve(import.meta.dirname, ".."),
     out,
     log: (line) => console.log(`[assemble] ${line}`),
     stdio: "inherit",

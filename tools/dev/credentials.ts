@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createDb, type Database } from "@hogsend/db";
 import {
   type Auth,
   createApiKey,
@@ -9,7 +8,8 @@ import {
   generatePassword,
   recordAudit,
   verifyApiKey,
-} from "@hogsend/engine";
+} from "@hogsend/access";
+import { createDb, type Database } from "@hogsend/db";
 import { type DevPaths, readTrimmed, writePrivate } from "./state.js";
 
 export const DEV_ADMIN_EMAIL = "admin@hogsend.localhost";

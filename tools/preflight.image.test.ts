@@ -1,17 +1,18 @@
 /**
  * The image without Docker: the Dockerfile and `pnpm preflight` share one assembly
- * (apps/api/scripts/assemble-runtime.ts), so checking that the Dockerfile runs it and copies its
+ * (tools/assemble-runtime.ts), so checking that the Dockerfile runs it and copies its
  * output unchanged, then running the preflight on it, proves what the image holds.
  */
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runToExit, testStack } from "@hogsend/devstack/testing";
+import { runToExit } from "@hogsend/devstack/process";
+import { testStack } from "@hogsend/devstack/testing";
 import { describe, expect, it } from "vitest";
-import { IMAGE_APP_DIR } from "../scripts/assemble-runtime.js";
+import { IMAGE_APP_DIR } from "./assemble-runtime.js";
 
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "..");
 const read = (file: string) => readFile(join(root, file), "utf8");
 /** The run modes every deploy target writes (deploy-manifests.test.ts checks the others). */
 const RUN_MODES = JSON.parse(readFileSync(join(root, "deploy/run-modes.json"), "utf8")) as Record<
@@ -52,7 +53,7 @@ describe("Dockerfile", () => {
     expect(text).not.toMatch(/pnpm@\d/);
     expect(runs).toContain("pnpm install --frozen-lockfile --offline");
     expect(runs).toContain("pnpm --filter @hogsend/api build");
-    expect(runs.at(-1)).toBe(`pnpm exec tsx apps/api/scripts/assemble-runtime.ts ${IMAGE_APP_DIR}`);
+    expect(runs.at(-1)).toBe(`pnpm exec tsx tools/assemble-runtime.ts ${IMAGE_APP_DIR}`);
 
     expect(runtime).toEqual(
       expect.arrayContaining([
@@ -98,7 +99,7 @@ describe("pnpm preflight", () => {
     try {
       const result = await runToExit(
         join(root, "node_modules/.bin/tsx"),
-        [join(root, "apps/api/scripts/preflight.ts"), "--skip-build", "--out", out],
+        [join(root, "tools/preflight.ts"), "--skip-build", "--out", out],
         {
           cwd: root,
           // The run's own services; the preflight makes its own database and Hatchet namespace.

