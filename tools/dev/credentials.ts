@@ -32,6 +32,8 @@ export interface DevCredentials {
  * The dev Studio admin and ingest key, kept in `.hogsend/dev/` (0600) and re-used across
  * restarts while they still work, minted otherwise. Talks to the database directly, before the
  * api starts, so the api's own first-boot key is never minted next to it.
+ *
+ * @public imported lazily by tools/dev.ts
  */
 export async function ensureDevCredentials(input: {
   databaseUrl: string;

@@ -6,8 +6,6 @@ export type Condition =
   | { property: string; op: "contains"; value: string | number | boolean }
   | { property: string; op: "in"; value: readonly unknown[] };
 
-export type ConditionOp = Condition["op"];
-
 /** Reads a dotted path; undefined when any step is missing. */
 export function readPath(source: Record<string, unknown>, path: string): unknown {
   let value: unknown = source;

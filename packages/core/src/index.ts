@@ -1,6 +1,5 @@
 export {
   type Condition,
-  type ConditionOp,
   evaluateCondition,
   evaluateConditions,
   readPath,

@@ -204,11 +204,6 @@ export async function upsertEmailLinks(
     .returning({ id: emailLinks.id, position: emailLinks.position });
 }
 
-export async function emailLinkById(db: Queryable, id: string) {
-  const [row] = await db.select().from(emailLinks).where(eq(emailLinks.id, id)).limit(1);
-  return row;
-}
-
 /** Records one email event; false when its dedupe key was seen before (a redelivery). */
 export async function insertEmailEventOnce(
   db: Queryable,
