@@ -137,7 +137,6 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
         ...(input.journey ? { enrollment: state?.status ?? "gone" } : {}),
       }),
     );
-    const blocked = decision.reason;
     const result = await insertEmailSendOnce(db, {
       idempotencyKey,
       contactId: contact.id,
@@ -148,11 +147,11 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
       props,
       journeyId: input.journey?.id ?? null,
       journeyStateId: input.journey?.stateId ?? null,
-      status: blocked ? "suppressed" : "queued",
-      reason: blocked,
+      status: decision.status,
+      reason: decision.reason,
     });
-    if (result.created && blocked) {
-      logger.info(`email ${input.template} to contact ${contact.id} suppressed: ${blocked}`);
+    if (result.created && decision.reason) {
+      logger.info(`email ${input.template} to contact ${contact.id} suppressed: ${decision.reason}`);
     }
     return result;
   }
