@@ -1,8 +1,8 @@
 /**
  * A deployment rehearsed from the built output, in the order every target runs it (compose,
  * Railway, Kubernetes): migrate, then api and worker as separate processes, then a rolling stop.
- * The api refusing an unmigrated database (exit 1) is covered in boot-guard.test.ts, and many
- * concurrent migrators in packages/db/src/migrations/migrate.test.ts; the image's own tree is
+ * The api refusing an unmigrated database (exit 1) is covered in boot-guard.image.test.ts, and many
+ * concurrent migrators in packages/db/src/migrations/migrate.int.test.ts; the image's own tree is
  * rehearsed by `pnpm preflight` (image-preflight.test.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
