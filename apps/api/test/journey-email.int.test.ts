@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
   createApiKey,
   createApp,
@@ -64,19 +64,6 @@ async function ingest(body: Record<string, unknown>) {
   });
   expect(res.status).toBe(202);
   return (await res.json()) as { contactId: string };
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-) {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const emailsTo = (address: string) => resend.emails.filter((e) => [e.payload.to].flat().includes(address));

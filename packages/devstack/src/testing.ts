@@ -4,6 +4,8 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { identifier } from "./postgres.js";
 
+export { type EventuallyOptions, eventually } from "./eventually.js";
+
 /** What the vitest global setup provides to every integration and image test file. */
 export interface ProvidedStack {
   DATABASE_URL: string;
