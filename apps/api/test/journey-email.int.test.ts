@@ -91,9 +91,14 @@ describe("journeys send real email", () => {
     const rows = await client.db.sql<{ status: string; template: string; journey_id: string }[]>`
       select status, template, journey_id from email_sends where contact_id = ${contactId}`;
     expect(rows).toEqual([{ status: "sent", template: "welcome", journey_id: "welcome" }]);
-    // The run goes on to its one-day sleep; nothing is sent twice meanwhile.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The run goes on to its one-day sleep; nothing is sent twice on the way.
+    await eventually("the welcome run's one-day sleep", async () => {
+      const [state] = await client.db.sql<{ status: string; current_step: string }[]>`
+        select status, current_step from journey_states where user_key = ${contactId} and journey_id = 'welcome'`;
+      return state?.status === "waiting" && state.current_step === "sleep:1d";
+    });
     expect(emailsTo(address)).toHaveLength(1);
+    expect(await client.db.sql`select 1 from email_sends where contact_id = ${contactId}`).toHaveLength(1);
   }, 90_000);
 
   it("records a suppressed contact's journey email as suppressed and calls no provider", async () => {

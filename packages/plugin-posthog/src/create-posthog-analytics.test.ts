@@ -42,7 +42,8 @@ describe("posthog analytics", () => {
       properties: { sendId: "snd_2" },
     });
     analytics.capture({ distinctId: "user_1", event: "journey.completed", uuid: eventUuid("journey:st_1") });
-    // Nothing leaves before the batch is due.
+    // Nothing leaves before the batch is due. A negative check, so a bounded wait: a capture sent
+    // at once would reach the local fake within a few milliseconds.
     await new Promise((r) => setTimeout(r, 100));
     expect(fake.requests).toHaveLength(0);
 
