@@ -51,6 +51,10 @@ export default defineConfig({
         test: {
           name: "unit",
           include: named(".test.ts"),
+          // One process for all unit files, sharing its module cache: importing the engine and the
+          // SDKs once instead of per file is most of the saving. So a unit test must leave no
+          // global state behind (env, timers, mocks, globals).
+          poolOptions: { forks: { singleFork: true, isolate: false } },
           exclude: [
             ...configDefaults.exclude,
             ...named(".int.test.ts"),
