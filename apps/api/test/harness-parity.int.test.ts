@@ -1,5 +1,5 @@
 import { createApiKey } from "@hogsend/access";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
   createApp,
   createHogsendClient,
@@ -248,23 +248,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-// TODO: shared eventually()
-/** Polls `observe` until `until` holds; on timeout, fails with what it saw last. */
-async function eventually<T>(
-  what: string,
-  observe: () => Promise<T>,
-  until: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await observe();
-  while (!until(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last saw ${JSON.stringify(last, null, 2)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await observe();
-  }
-  return last;
+/** `eventually` over an observation: resolves with it once `until` holds. */
+function observeUntil<T>(what: string, observe: () => Promise<T>, until: (value: T) => boolean): Promise<T> {
+  return eventually(what, async () => {
+    const value = await observe();
+    return until(value) ? { value } : false;
+  }).then(({ value }) => value);
 }
 
 function realSide(): Side {
@@ -341,7 +330,7 @@ function realSide(): Side {
         values (${contactOf(userId)}, ${categories})`;
     },
     async untilWaitingForActivation(userId) {
-      await eventually(
+      await observeUntil(
         `${userId} to wait for activation`,
         () => client.db.sql<{ current_step: string }[]>`select current_step from journey_states
           where user_key = ${contactOf(userId)} and journey_id = ${onboarding.meta.id}`,
@@ -358,7 +347,7 @@ function realSide(): Side {
             o.sends.every((s) => s.status !== "queued" && s.status !== "sending"),
         );
       // Past the deadline, compare what there is: the diff says more than a timeout.
-      return eventually("every run to end and every send to settle", snapshot, settled).catch(snapshot);
+      return observeUntil("every run to end and every send to settle", snapshot, settled).catch(snapshot);
     },
   };
 }

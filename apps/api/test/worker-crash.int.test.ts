@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { createApiKey } from "@hogsend/access";
 import {
   createTestDatabase,
+  eventually,
   type RunningProcess,
   startProcess,
   type TestDatabase,
@@ -65,19 +66,9 @@ function startWorker() {
   return worker;
 }
 
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+// Worker processes boot from source, and the run moves on only once Hatchet has noticed the
+// killed worker is gone: slower than a step on a warm in-process worker.
+const SLOW = { timeoutMs: 120_000, intervalMs: 300 };
 
 describe("(d) a worker killed mid-journey", () => {
   it("resumes on a new worker, completes, and repeats no side effect", async () => {
@@ -92,19 +83,27 @@ describe("(d) a worker killed mid-journey", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     });
     const { contactId } = (await res.json()) as { contactId: string };
-    const state = await eventually("the sleep", async () => {
-      const [row] = await client.db.sql`select * from journey_states where user_key = ${contactId}`;
-      return row?.status === "waiting" && row;
-    });
+    const state = await eventually(
+      "the sleep",
+      async () => {
+        const [row] = await client.db.sql`select * from journey_states where user_key = ${contactId}`;
+        return row?.status === "waiting" && row;
+      },
+      SLOW,
+    );
 
     expect(await first.stop("SIGKILL")).toBe(null);
     const second = startWorker();
     await second.waitFor(/worker e2e-kill-worker ready/, 60_000);
 
-    await eventually("completion on the new worker", async () => {
-      const [row] = await client.db.sql`select status from journey_states where id = ${state.id}`;
-      return row?.status === "completed";
-    }).catch((err) => {
+    await eventually(
+      "completion on the new worker",
+      async () => {
+        const [row] = await client.db.sql`select status from journey_states where id = ${state.id}`;
+        return row?.status === "completed";
+      },
+      SLOW,
+    ).catch((err) => {
       console.log(`first worker:\n${first.output()}\nsecond worker:\n${second.output()}`);
       throw err;
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createApiKey } from "@hogsend/access";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
   createApp,
   createHogsendClient,
@@ -67,19 +67,6 @@ async function ingest(body: Record<string, unknown>) {
   return (await res.json()) as { contactId: string };
 }
 
-async function eventually<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-) {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const emailsTo = (address: string) => resend.emails.filter((e) => [e.payload.to].flat().includes(address));
 
 describe("journeys send real email", () => {
@@ -105,9 +92,14 @@ describe("journeys send real email", () => {
     const rows = await client.db.sql<{ status: string; template: string; journey_id: string }[]>`
       select status, template, journey_id from email_sends where contact_id = ${contactId}`;
     expect(rows).toEqual([{ status: "sent", template: "welcome", journey_id: "welcome" }]);
-    // The run goes on to its one-day sleep; nothing is sent twice meanwhile.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The run goes on to its one-day sleep; nothing is sent twice on the way.
+    await eventually("the welcome run's one-day sleep", async () => {
+      const [state] = await client.db.sql<{ status: string; current_step: string }[]>`
+        select status, current_step from journey_states where user_key = ${contactId} and journey_id = 'welcome'`;
+      return state?.status === "waiting" && state.current_step === "sleep:1d";
+    });
     expect(emailsTo(address)).toHaveLength(1);
+    expect(await client.db.sql`select 1 from email_sends where contact_id = ${contactId}`).toHaveLength(1);
   }, 90_000);
 
   it("records a suppressed contact's journey email as suppressed and calls no provider", async () => {

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { createApiKey } from "@hogsend/access";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
   createApp,
   createHogsendClient,
@@ -75,14 +74,15 @@ async function send(body: unknown, headers: Record<string, string> = {}): Promis
   return (await res.json()) as SendAnswer;
 }
 
-async function settled(id: string) {
-  for (let i = 0; i < 200; i++) {
-    const [row] = await sql`select status, reason, provider_message_id from email_sends where id = ${id}`;
-    if (row && row.status !== "queued" && row.status !== "sending") return row;
-    await sleep(25);
-  }
-  throw new Error(`send ${id} never settled`);
-}
+const settled = (id: string) =>
+  eventually(
+    `send ${id} to settle`,
+    async () => {
+      const [row] = await sql`select status, reason, provider_message_id from email_sends where id = ${id}`;
+      return row && row.status !== "queued" && row.status !== "sending" && row;
+    },
+    { timeoutMs: 10_000, intervalMs: 25 },
+  );
 
 const receipt = (to: string, extra: Record<string, unknown> = {}) => ({
   to,
@@ -108,13 +108,14 @@ describe("POST /v1/emails", () => {
     expect(String(email?.payload.html)).not.toContain("/v1/t/o/");
     // email.sent is an event of the contact's, like any other.
     // (recorded just after the provider call, so the test polls for it)
-    for (let i = 0; i < 100; i++) {
-      const events =
-        await sql`select 1 from user_events where event = 'email.sent' and properties->>'sendId' = ${answer.emailSendId}`;
-      if (events.length === 1) return;
-      await sleep(25);
-    }
-    throw new Error("email.sent was never recorded");
+    await eventually(
+      "email.sent",
+      async () =>
+        (
+          await sql`select 1 from user_events where event = 'email.sent' and properties->>'sendId' = ${answer.emailSendId}`
+        ).length === 1,
+      { timeoutMs: 10_000, intervalMs: 25 },
+    );
   });
 
   it("gives marketing email RFC 8058 one-click headers, tracked links and an open pixel, leaving the unsubscribe link alone", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type FakePostHog, startFakePostHog } from "@hogsend/devstack/fakes";
-import { testStack } from "@hogsend/devstack/testing";
+import { eventually, testStack } from "@hogsend/devstack/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostHogPersons, type PostHogPersonsOptions } from "./create-posthog-persons.js";
@@ -80,7 +80,12 @@ describe("posthog person properties", () => {
     expect(await reader.getProperties("user_2")).toEqual({ plan: "free" });
     fake.setPerson("user_2", { plan: "pro" });
     expect(await reader.getProperties("user_2")).toEqual({ plan: "free" });
-    await new Promise((r) => setTimeout(r, 1_100));
+    const [key] = await redis.keys(`${keyPrefix}*`);
+    expect(key).toBeDefined();
+    await eventually("Redis to expire the cached person", async () => (await redis.exists(key ?? "")) === 0, {
+      timeoutMs: 5_000,
+      intervalMs: 50,
+    });
     expect(await reader.getProperties("user_2")).toEqual({ plan: "pro" });
     expect(personRequests()).toHaveLength(2);
   });

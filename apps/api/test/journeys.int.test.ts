@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createApiKey } from "@hogsend/access";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import {
   createApp,
   createHogsendClient,
@@ -99,21 +99,13 @@ async function send(body: Record<string, unknown>, headers: Record<string, strin
     headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
   });
   expect(res.status).toBe(202);
-  return (await res.json()) as { contactId: string; eventId: string; exits: number; duplicate: boolean };
-}
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  return (await res.json()) as {
+    contactId: string;
+    eventId: string;
+    exits: number;
+    duplicate: boolean;
+    pushed: boolean;
+  };
 }
 
 const states = (userKey: string, journeyId: string) =>
@@ -138,9 +130,17 @@ describe("journeys on the real Hatchet engine", () => {
     });
     expect(waiting?.status).toBe("waiting");
 
-    // Another order's checkout does not wake this run.
-    await send({ name: "e2e_checkout_completed", userId, eventProperties: { orderId: "o-2", total: 5 } });
-    await new Promise((r) => setTimeout(r, 4_000));
+    // Another order's checkout does not wake this run. Hatchet holds the event once the 202 says
+    // `pushed`; nothing then signals that it let the event pass, so this negative check waits a
+    // bounded second (a matching event wakes a wait here in well under that). The paid branch's
+    // total below also catches a wrong wake that comes later.
+    const other = await send({
+      name: "e2e_checkout_completed",
+      userId,
+      eventProperties: { orderId: "o-2", total: 5 },
+    });
+    expect(other.pushed).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_000));
     expect((await states(contactId, "e2e-checkout"))[0]?.status).toBe("waiting");
 
     await send({ name: "e2e_checkout_completed", userId, eventProperties: { orderId: "o-1", total: 42 } });
@@ -150,6 +150,10 @@ describe("journeys on the real Hatchet engine", () => {
     });
     const kinds = (await logs(done?.id)).map((l) => `${l.kind}:${l.message}`);
     expect(kinds).toContain("checkpoint:branch:paid");
+    // Woken by its own order's checkout (total 42), not the other order's (total 5).
+    const paid = await client.db.sql<{ data: Record<string, unknown> }[]>`
+      select data from journey_logs where journey_state_id = ${done?.id} and message = 'branch:paid'`;
+    expect(paid.map((l) => l.data)).toEqual([{ total: 42 }]);
     expect(kinds).not.toContain("checkpoint:branch:abandoned");
     expect(kinds.at(-1)).toBe("completed:completed");
     const emitted = await client.db

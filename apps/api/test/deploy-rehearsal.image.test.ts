@@ -1,8 +1,8 @@
 /**
  * A deployment rehearsed from the built output, in the order every target runs it (compose,
  * Railway, Kubernetes): migrate, then api and worker as separate processes, then a rolling stop.
- * The api refusing an unmigrated database (exit 1) is covered in boot-guard.test.ts, and many
- * concurrent migrators in packages/db/src/migrations/migrate.test.ts; the image's own tree is
+ * The api refusing an unmigrated database (exit 1) is covered in boot-guard.image.test.ts, and many
+ * concurrent migrators in packages/db/src/migrations/migrate.int.test.ts; the image's own tree is
  * rehearsed by `pnpm preflight` (tools/preflight.image.test.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -13,6 +13,7 @@ import { bundledEngineJournal, engineTrack, type Journal, runMigrations } from "
 import { getFreePort } from "@hogsend/devstack";
 import {
   createTestDatabase,
+  eventually,
   type RunningProcess,
   runToExit,
   startProcess,
@@ -97,21 +98,6 @@ async function health(url: string): Promise<{ code: number; body: Health }> {
   return { code: res.status, body: (await res.json()) as Health };
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
-
 /** Resolves with the exit code, or "running" if the process is still up after `ms`. */
 function exitWithin(p: RunningProcess, ms: number): Promise<number | null | "running"> {
   return Promise.race([p.exited, new Promise<"running">((r) => setTimeout(() => r("running"), ms))]);
@@ -145,10 +131,14 @@ describe("deployment rehearsal (built output)", () => {
     const worker = startWorker(db.url);
     const { api, port, url } = await startApi(db.url);
     await worker.waitFor(/worker \S+ ready/, 60_000);
-    const ready = await eventually("healthy with the worker up", async () => {
-      const h = await health(url);
-      return h.code === 200 && h.body.status === "healthy" && h.body.components.worker.status === "up" && h;
-    });
+    const ready = await eventually(
+      "healthy with the worker up",
+      async () => {
+        const h = await health(url);
+        return h.code === 200 && h.body.status === "healthy" && h.body.components.worker.status === "up" && h;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(ready.body.components.worker.live).toBeGreaterThanOrEqual(1);
 
     // A request in flight when SIGTERM lands: its body is half sent.

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testStack } from "../testing.js";
+import { eventually, testStack } from "../testing.js";
 
 /**
  * Proves the devstack engine is a real, working Hatchet: a durable task sleeps, then waits
@@ -17,6 +17,8 @@ describe("hatchet engine from devstack", () => {
     log_level: "WARN",
   });
   const EVENT = "checkout:completed";
+  /** Users whose run is past its sleep, i.e. about to wait for their event (the worker runs in this process). */
+  const pastSleep = new Set<string>();
 
   const sleepThenWait = hatchet.durableTask({
     name: "sleep-then-wait-for-user-event",
@@ -24,6 +26,7 @@ describe("hatchet engine from devstack", () => {
     retries: 0,
     fn: async (input: { userId: string }, ctx) => {
       const slept = await ctx.sleepFor("2s");
+      pastSleep.add(input.userId);
       // Filtered inside Hatchet by scope and CEL: only this user's event wakes the run. The
       // lookback covers an event that lands between the sleep ending and the wait registering.
       const event = await ctx.waitForEvent(
@@ -54,14 +57,15 @@ describe("hatchet engine from devstack", () => {
     const ref = await sleepThenWait.runNoWait({ userId });
     const runId = await ref.getWorkflowRunId();
 
-    // Past the sleep the run must still be waiting: nothing has been pushed for this user.
-    await new Promise((r) => setTimeout(r, 4_000));
-    expect(await hatchet.runs.get_status(runId)).toBe("RUNNING");
+    await eventually("the run past its sleep", () => pastSleep.has(userId), { intervalMs: 50 });
 
-    // Another user's event must not wake it; this user's event must.
+    // Past the sleep, another user's event must not wake it; this user's event must. Nothing
+    // signals that Hatchet let the other event pass, so this negative check waits a bounded
+    // second (this user's event wakes the run in well under that); the run must still be waiting.
+    // The orderId in the output catches a wrong wake that comes later.
     const otherUser = `u_${randomUUID()}`;
     await hatchet.events.push(EVENT, { userId: otherUser, orderId: "wrong" }, { scope: otherUser });
-    await new Promise((r) => setTimeout(r, 8_000));
+    await new Promise((r) => setTimeout(r, 1_000));
     expect(await hatchet.runs.get_status(runId)).toBe("RUNNING");
     await hatchet.events.push(EVENT, { userId, orderId: "ord_42" }, { scope: userId });
 
