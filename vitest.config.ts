@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 /**
@@ -15,6 +16,9 @@ const stackSetup = ["./vitest.global-setup.ts"];
 export default defineConfig({
   test: {
     pool: "forks",
+    // Integration files mostly wait (on Hatchet, child processes, the network), so two run at
+    // once even on two cores, where vitest's default (cores - 1) would run them one by one.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 180_000,
     teardownTimeout: 60_000,

@@ -89,8 +89,12 @@ describe("journeys send real email", () => {
     expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     expect(email?.idempotencyKey).toMatch(/^hogsend-send-[0-9a-f-]{36}$/);
 
-    const rows = await client.db.sql<{ status: string; template: string; journey_id: string }[]>`
-      select status, template, journey_id from email_sends where contact_id = ${contactId}`;
+    // The provider answers before the send row records it: wait for the row to settle.
+    const rows = await eventually("the send to settle", async () => {
+      const found = await client.db.sql<{ status: string; template: string; journey_id: string }[]>`
+        select status, template, journey_id from email_sends where contact_id = ${contactId}`;
+      return found.length > 0 && found.every((r) => r.status !== "queued" && r.status !== "sending") && found;
+    });
     expect(rows).toEqual([{ status: "sent", template: "welcome", journey_id: "welcome" }]);
     // The run goes on to its one-day sleep; nothing is sent twice on the way.
     await eventually("the welcome run's one-day sleep", async () => {

@@ -230,8 +230,12 @@ describe("journeys on the real Hatchet engine", () => {
       return rows.length > 0 && rows;
     });
     expect(message?.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
-    const [row] = await client.db.sql<{ status: string; journey_id: string; journey_state_id: string }[]>`
-      select status, journey_id, journey_state_id from email_sends where id = ${message?.send_id as string}`;
+    // The outbox holds the message before the send row records it: wait for the row to settle.
+    const [row] = await eventually("the send to settle", async () => {
+      const rows = await client.db.sql<{ status: string; journey_id: string; journey_state_id: string }[]>`
+        select status, journey_id, journey_state_id from email_sends where id = ${message?.send_id as string}`;
+      return rows[0] && rows[0].status !== "queued" && rows[0].status !== "sending" && rows;
+    });
     expect(row).toEqual({ status: "sent", journey_id: "welcome", journey_state_id: state?.id });
   }, 90_000);
 });
