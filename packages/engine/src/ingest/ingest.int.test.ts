@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
 import { createApiKey } from "@hogsend/access";
 import { getFreePort } from "@hogsend/devstack";
-import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
+import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHogsendClient, type HogsendClient } from "../platform/client.js";
 import { createLogger } from "../platform/logger.js";
@@ -199,8 +199,9 @@ describe("POST /v1/events", () => {
         contactId: string;
         eventId: string;
       };
-      const deadline = Date.now() + 30_000;
-      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await eventually("the event to reach a task subscribed to it", () => received.length > 0, {
+        timeoutMs: 30_000,
+      });
       expect(received).toEqual([expect.objectContaining({ userKey: res.contactId, eventId: res.eventId })]);
     } finally {
       await worker.stop();
