@@ -32,10 +32,12 @@ export async function createApiKey(
   return { key, secret };
 }
 
-export type KeyCheck = { ok: true; key: ApiKey } | { ok: false; reason: "unknown" | "revoked" | "expired" };
+export type ApiKeyCheck =
+  | { ok: true; key: ApiKey }
+  | { ok: false; reason: "unknown" | "revoked" | "expired" };
 
 /** Looks a presented secret up by its hash; revoked and expired keys are refused. */
-export async function verifyApiKey(db: Database, secret: string, now = new Date()): Promise<KeyCheck> {
+export async function verifyApiKey(db: Database, secret: string, now = new Date()): Promise<ApiKeyCheck> {
   if (!secret.startsWith(API_KEY_PREFIX)) return { ok: false, reason: "unknown" };
   const key = await findApiKeyByHash(db, hashApiKey(secret));
   if (!key) return { ok: false, reason: "unknown" };

@@ -5,6 +5,7 @@ export {
   listStudioAdmins,
   resetStudioAdminPassword,
 } from "./admin-users.js";
+export { type ApiKeyVerifier, createApiKeyVerifier } from "./api-key-cache.js";
 export { createApiKey, generateApiKeySecret, hashApiKey, secretsEqual, verifyApiKey } from "./api-keys.js";
 export {
   AUTH_BASE_PATH,

@@ -206,6 +206,14 @@ export const envSections = {
     HOGSEND_BOOTSTRAP_API_KEY: flag(true).describe(
       "On boot with no API keys at all, mint one ingest key and print it once",
     ),
+    API_KEY_CACHE_TTL_MS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe(
+        "How long a replica trusts a verified API key without asking the database (0: always ask); a revoke is immediate on the replica that served it, and reaches the others within this",
+      ),
     ADMIN_RATE_LIMIT_PER_MINUTE: z.coerce
       .number({ message: "must be a number" })
       .int()

@@ -1,4 +1,4 @@
-import { secretsEqual, verifyApiKey } from "@hogsend/access";
+import { secretsEqual } from "@hogsend/access";
 import { AppError } from "@hogsend/core";
 import { touchApiKey } from "@hogsend/db";
 import type { MiddlewareHandler } from "hono";
@@ -20,13 +20,14 @@ export function authenticate(client: HogsendClient): MiddlewareHandler<AppEnv> {
       if (adminKey && secretsEqual(token, adminKey)) {
         c.set("principal", { kind: "admin_key" });
       } else {
-        const check = await verifyApiKey(client.db.db, token);
+        const check = await client.apiKeys.verify(token);
         // One answer for unknown, revoked and expired keys: which one it was is not the caller's business.
         if (!check.ok) throw new AppError("UNAUTHORIZED", "API key is invalid, revoked or expired");
         c.set("principal", { kind: "api_key", keyId: check.key.id, scopes: check.key.scopes });
-        touchApiKey(client.db.db, check.key.id).catch((err: Error) =>
-          client.logger.warn("could not record API key use", { keyId: check.key.id, error: err.message }),
-        );
+        if (client.apiKeys.touchDue(check.key.id))
+          touchApiKey(client.db.db, check.key.id).catch((err: Error) =>
+            client.logger.warn("could not record API key use", { keyId: check.key.id, error: err.message }),
+          );
       }
     } else {
       const session = await client.auth.api.getSession({ headers: c.req.raw.headers });

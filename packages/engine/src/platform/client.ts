@@ -1,5 +1,11 @@
 import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
-import { type Auth, createAuth, createRedisSecondaryStorage } from "@hogsend/access";
+import {
+  type ApiKeyVerifier,
+  type Auth,
+  createApiKeyVerifier,
+  createAuth,
+  createRedisSecondaryStorage,
+} from "@hogsend/access";
 import { type EmailProvider, hostPortFromHatchetToken } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
 import { createPostHogAnalytics, createPostHogPersons } from "@hogsend/plugin-posthog";
@@ -44,6 +50,8 @@ export interface HogsendClient {
   /** gRPC address of the engine, for the health probe. */
   hatchetHostPort: string;
   auth: Auth;
+  /** Verifies `hsk_` keys, caching verified ones for API_KEY_CACHE_TTL_MS. */
+  apiKeys: ApiKeyVerifier;
   /** Redis-backed in production, so limits hold across replicas; in-process otherwise. */
   rateLimiter: RateLimiter;
   /** Public base URL of the api. */
@@ -119,6 +127,7 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     ...(redis ? { secondaryStorage: createRedisSecondaryStorage(redis) } : {}),
     secureCookies: authUrl.startsWith("https://"),
   });
+  const apiKeys = createApiKeyVerifier(db.db, { ttlMs: env.API_KEY_CACHE_TTL_MS });
   const rateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
   const email = createEmailProvider(env, db.db);
   const posthogLogger = logger.child({ component: "posthog" });
@@ -147,6 +156,7 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     hatchet,
     hatchetHostPort,
     auth,
+    apiKeys,
     rateLimiter,
     publicUrl,
     email,

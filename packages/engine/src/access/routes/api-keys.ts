@@ -141,6 +141,8 @@ export function registerApiKeyRoutes(app: ApiApp, runtime: { client: HogsendClie
     if (!principal) throw new AppError("UNAUTHORIZED", "Authentication required");
     const key = await revokeApiKey(db, id);
     if (!key) throw new AppError("NOT_FOUND", `No live API key ${id}`);
+    // At once on this replica; the others stop trusting it within API_KEY_CACHE_TTL_MS.
+    client.apiKeys.forget(key.id);
     await recordAudit(db, principal, {
       action: "api_key.revoke",
       resourceType: "api_key",
