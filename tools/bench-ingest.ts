@@ -17,6 +17,7 @@ import { driveIngest } from "./bench/load.js";
 import { type LocalApi, startLocalApi } from "./bench/local-api.js";
 import { type BenchOptions, parseBenchOptions, USAGE, UsageError } from "./bench/options.js";
 import { type BenchSummary, formatSummary } from "./bench/report.js";
+import { resultLine } from "./bench/result-line.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -163,14 +164,23 @@ async function main(): Promise<number> {
     baseline: base,
   };
   const text = formatSummary(summary);
+  const errorCount = Object.values(api.errors).reduce((a, b) => a + b, 0);
+  const singleRow = "results" in base ? base.results.find((r) => r.mode === "row") : undefined;
+  const result = resultLine("ingest", {
+    events_per_s: api.eventsPerSecond,
+    p50_ms: api.latency.p50,
+    p99_ms: api.latency.p99,
+    errors: errorCount,
+    baseline_1row: singleRow?.rowsPerSecond,
+    ratio: singleRow ? api.eventsPerSecond / singleRow.rowsPerSecond : undefined,
+  });
   if (options.json) {
-    process.stderr.write(text);
+    process.stderr.write(`${text}\n${result}\n`);
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
-    process.stdout.write(text);
+    process.stdout.write(`${text}\n${result}\n`);
   }
 
-  const errorCount = Object.values(api.errors).reduce((a, b) => a + b, 0);
   const storedMismatch = pushStates && pushStates.stored !== api.accepted + api.warmup.accepted;
   if (errorCount > 0 || api.accepted === 0 || storedMismatch) {
     if (local) log(`api output (tail):\n${local.output().slice(-4_000)}`);

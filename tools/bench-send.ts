@@ -20,6 +20,7 @@ import { startFakeResend } from "@hogsend/devstack/fakes";
 import { createHogsendClient, createLogger, createRuntime, readEnv } from "@hogsend/engine";
 import { createMigratedDatabase } from "./bench/databases.js";
 import { LatencyRecorder } from "./bench/latency.js";
+import { resultLine } from "./bench/result-line.js";
 
 const root = resolve(import.meta.dirname, "..");
 const log = (line: string) => process.stderr.write(`[bench:send] ${line}\n`);
@@ -164,8 +165,17 @@ const report = {
 };
 await cleanup();
 
-if (flags.json) console.log(JSON.stringify(report, null, 2));
-else {
+const result = resultLine("send", {
+  emails_per_s: report.emailsPerSecond,
+  p50_ms: summary.p50,
+  p99_ms: summary.p99,
+  sent,
+  peak_rss_mb: report.peakRssMb,
+});
+if (flags.json) {
+  console.log(JSON.stringify(report, null, 2));
+  console.error(result);
+} else {
   console.log(
     [
       `bench:send  ${count} × ${templateKey}, concurrency ${concurrency}, real resend SDK → local fake Resend`,
@@ -175,5 +185,6 @@ else {
       `  memory         peak RSS ${report.peakRssMb} MB (+${report.rssGrowthMb} MB during the run)`,
     ].join("\n"),
   );
+  console.log(result);
 }
 process.exit(sent === count && report.providerCalls === count ? 0 : 1);
