@@ -21,18 +21,9 @@ async function shutdown(signal: string) {
     logger.error(`shutdown still running ${env.SHUTDOWN_GRACE_MS + 5_000}ms after ${signal}; exiting`);
     process.exit(1);
   }, env.SHUTDOWN_GRACE_MS + 5_000).unref();
-  let grace: NodeJS.Timeout | undefined;
-  const finished = await Promise.race([
-    (worker?.stop() ?? Promise.resolve()).then(() => true),
-    new Promise<false>((resolve) => {
-      grace = setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS);
-    }),
-  ]);
-  clearTimeout(grace);
-  if (!finished) {
-    // Durable runs resume on another worker; other tasks are retried by Hatchet.
-    logger.warn(`steps still running after SHUTDOWN_GRACE_MS (${env.SHUTDOWN_GRACE_MS}ms); exiting anyway`);
-  }
+  // Bounded by SHUTDOWN_GRACE_MS; past it, durable runs resume on another worker and other
+  // tasks are retried by Hatchet.
+  const finished = (await worker?.stop()) ?? true;
   await client.close();
   logger.info("worker stopped");
   process.exit(finished ? 0 : 1);

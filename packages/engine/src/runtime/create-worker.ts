@@ -13,8 +13,8 @@ export interface WorkerOptions {
 /**
  * The worker run mode: registers the enabled journeys (ENABLED_JOURNEYS) as Hatchet durable
  * tasks, and the send-email task the mailer dispatches through, and keeps a heartbeat in Redis.
- * `start()` resolves once the worker is connected; `stop()` lets in-flight steps finish
- * (durable runs resume elsewhere) and stops the heartbeat.
+ * `start()` resolves once the worker is connected; `stop()` lets in-flight steps finish for up to
+ * SHUTDOWN_GRACE_MS (durable runs resume elsewhere) and stops the heartbeat.
  */
 export async function createWorker(runtime: Runtime, options: WorkerOptions = {}) {
   const { client, mailer } = runtime;
@@ -46,9 +46,22 @@ export async function createWorker(runtime: Runtime, options: WorkerOptions = {}
         `worker ${name} ready: ${journeys.length} journey(s): ${journeys.map((j) => j.meta.id).join(", ")}`,
       );
     },
-    async stop() {
-      await worker.stop();
+    /** True when every step finished within the grace; false when it ran out (logged). */
+    async stop(graceMs = client.env.SHUTDOWN_GRACE_MS): Promise<boolean> {
+      // The SDK's stop waits for running steps with no bound of its own; a run the engine hands
+      // back mid-stop must not hold the process (or a test's teardown) forever.
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        worker.stop().then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished)
+        client.logger.warn(`steps still running after SHUTDOWN_GRACE_MS (${graceMs}ms); stopping anyway`);
       await heartbeat?.stop();
+      return finished;
     },
   };
 }
