@@ -214,8 +214,11 @@ describe("POST /v1/emails", () => {
 });
 
 /** The runtime's mailer, with a short in-call retry policy. */
-function mailerWith(retry: NonNullable<RuntimeOptions["mailer"]>["retry"]): Mailer {
-  const { mailer } = createRuntime(client, content, { mailer: { retry } });
+function mailerWith(
+  retry: NonNullable<RuntimeOptions["mailer"]>["retry"],
+  dispatchVia?: RuntimeOptions["dispatchVia"],
+): Mailer {
+  const { mailer } = createRuntime(client, content, { mailer: { retry }, dispatchVia });
   if (!mailer) throw new Error("the app's content has templates, so the runtime has a mailer");
   return mailer;
 }
@@ -258,7 +261,8 @@ describe("the mailer under provider failures", () => {
   });
 
   it("finishes a send whose process died after recording it, and takes over a stale claim, sending each once", async () => {
-    const m = mailer();
+    // Nothing hands the sends to delivery: only the redrive can finish them.
+    const m = mailerWith({ baseDelayMs: 10, maxDelayMs: 2_000 }, "none");
     // Died before dispatch: recorded, never claimed.
     const recorded = await m.enqueue(receipt("jo@example.com", { idempotencyKey: "crash-1" }));
     // Died mid-call: claimed ten minutes ago, never finished.
@@ -274,7 +278,7 @@ describe("the mailer under provider failures", () => {
   });
 
   it("lets exactly one of many concurrent dispatches of a send reach the provider", async () => {
-    const m = mailer();
+    const m = mailerWith({ baseDelayMs: 10, maxDelayMs: 2_000 }, "none");
     const { send: row } = await m.enqueue(receipt("lee@example.com"));
     const outcomes = await Promise.all(Array.from({ length: 8 }, () => m.dispatch(row.id)));
     expect(outcomes.filter((o) => o.outcome === "sent")).toHaveLength(1);

@@ -43,6 +43,16 @@ describe("createApiKeyVerifier", () => {
     expect(await verifier.verify(other.secret)).toEqual({ ok: false, reason: "revoked" });
   });
 
+  it("does not cache a lookup that was in flight when the key was revoked here", async () => {
+    const verifier = createApiKeyVerifier(handle.db, { ttlMs: 60_000 });
+    const { key, secret } = await mint();
+    const inFlight = verifier.verify(secret); // reads the key while it is still live
+    await revokeInDatabase(key.id);
+    verifier.forget(key.id);
+    await inFlight;
+    expect(await verifier.verify(secret)).toEqual({ ok: false, reason: "revoked" });
+  });
+
   it("asks the database every time with a TTL of 0", async () => {
     const verifier = createApiKeyVerifier(handle.db, { ttlMs: 0 });
     const { key, secret } = await mint();

@@ -1,5 +1,5 @@
 import type { Database } from "@hogsend/db";
-import { type ApiKeyCheck, verifyApiKey } from "./api-keys.js";
+import { type ApiKeyCheck, hashApiKey, verifyApiKey } from "./api-keys.js";
 
 /** How long a use of a key waits before its `last_used_at` is stamped again, per process. */
 const TOUCH_EVERY_MS = 60_000;
@@ -27,32 +27,38 @@ export interface ApiKeyVerifierOptions {
 /** Built once per process (`createHogsendClient`), so a local revoke reaches every request. */
 export function createApiKeyVerifier(db: Database, options: ApiKeyVerifierOptions): ApiKeyVerifier {
   const maxEntries = options.maxEntries ?? 10_000;
-  // secret → verified key; Map keeps insertion order, so the first entry is the oldest.
-  const bySecret = new Map<string, { check: Extract<ApiKeyCheck, { ok: true }>; until: number }>();
+  // sha256 of the secret → verified key (no plaintext secret is kept); Map keeps insertion
+  // order, so the first entry is the oldest.
+  const byHash = new Map<string, { check: Extract<ApiKeyCheck, { ok: true }>; until: number }>();
   const lastTouch = new Map<string, number>();
+  // Bumped by every forget: a lookup that started before a revoke must not cache what it read.
+  let generation = 0;
 
   return {
     async verify(secret, now = new Date()) {
-      const hit = bySecret.get(secret);
+      const hash = hashApiKey(secret);
+      const hit = byHash.get(hash);
       if (hit && hit.until > now.getTime()) {
         const { expiresAt } = hit.check.key;
         if (!expiresAt || expiresAt > now) return hit.check;
-        bySecret.delete(secret);
+        byHash.delete(hash);
         return { ok: false, reason: "expired" };
       }
-      bySecret.delete(secret);
+      byHash.delete(hash);
+      const startedAt = generation;
       const check = await verifyApiKey(db, secret, now);
-      if (check.ok && options.ttlMs > 0) {
-        if (bySecret.size >= maxEntries) {
-          const oldest = bySecret.keys().next().value;
-          if (oldest !== undefined) bySecret.delete(oldest);
+      if (check.ok && options.ttlMs > 0 && generation === startedAt) {
+        if (byHash.size >= maxEntries) {
+          const oldest = byHash.keys().next().value;
+          if (oldest !== undefined) byHash.delete(oldest);
         }
-        bySecret.set(secret, { check, until: now.getTime() + options.ttlMs });
+        byHash.set(hash, { check, until: now.getTime() + options.ttlMs });
       }
       return check;
     },
     forget(keyId) {
-      for (const [secret, entry] of bySecret) if (entry.check.key.id === keyId) bySecret.delete(secret);
+      generation++;
+      for (const [hash, entry] of byHash) if (entry.check.key.id === keyId) byHash.delete(hash);
       lastTouch.delete(keyId);
     },
     touchDue(keyId, now = Date.now()) {

@@ -210,6 +210,10 @@ export const envSections = {
       .number({ message: "must be a number" })
       .int()
       .min(0)
+      .max(
+        300_000,
+        "must be at most 300000 (5 minutes): it bounds how long a revoke takes to reach every replica",
+      )
       .default(30_000)
       .describe(
         "How long a replica trusts a verified API key without asking the database (0: always ask); a revoke is immediate on the replica that served it, and reaches the others within this",

@@ -5,8 +5,10 @@ import type { EmailProvider } from "./provider.js";
 export type ProviderEnv = Readonly<Record<string, string | undefined>>;
 
 /**
- * Everything Hogsend knows about one email provider, kept in the provider's plugin. The engine
- * holds a list of descriptors: adding a provider is one new plugin and one registry line.
+ * What Hogsend knows about one email provider, kept in the provider's plugin. The engine holds a
+ * list of descriptors; adding a provider is a new plugin, a registry line, and its env keys in
+ * the one env schema (packages/engine/src/env.ts), where EMAIL_PROVIDER's ids and the
+ * credential checks also live.
  */
 export interface EmailProviderDescriptor {
   /** The value of EMAIL_PROVIDER, and the `:providerId` of its webhook route. */

@@ -52,9 +52,16 @@ export async function createWorker(runtime: Runtime, options: WorkerOptions = {}
       // back mid-stop must not hold the process (or a test's teardown) forever.
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
-        worker.stop().then(() => true),
+        worker.stop().then(
+          () => true,
+          (err: Error) => {
+            client.logger.warn("worker stop failed", { error: err.message });
+            return false;
+          },
+        ),
         new Promise<false>((resolve) => {
           timer = setTimeout(() => resolve(false), graceMs);
+          timer.unref();
         }),
       ]);
       clearTimeout(timer);

@@ -67,9 +67,10 @@ export interface Mailer {
  * Where `enqueue` hands a queued send. `hatchet`: a `send-email` task run, retried by Hatchet with
  * backoff (the worker run mode, which registers the task). `in-process`: dispatched in the
  * background of this process (the api run mode). Either way a send nobody finished is picked up
- * by the email redrive.
+ * by the email redrive. `none`: left queued for the email redrive alone (what a process that died
+ * right after recording leaves; tests use it).
  */
-export type DispatchVia = "hatchet" | "in-process";
+export type DispatchVia = "hatchet" | "in-process" | "none";
 
 export interface MailerOptions {
   templates: TemplateRegistry;
@@ -236,6 +237,7 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
 
   /** Hands a queued send to delivery; a failure here leaves it queued for the email redrive. */
   async function deliverLater(sendId: string): Promise<void> {
+    if (dispatchVia === "none") return;
     if (dispatchVia === "in-process") {
       void dispatch(sendId).catch((err: Error) =>
         logger.warn(`email ${sendId} dispatch failed: ${err.message}`),

@@ -168,10 +168,6 @@ const savePreferencesRoute = createRoute({
 });
 
 /**
- * GET/POST /v1/email/unsubscribe and GET/POST /v1/email/preferences: the public pages an email's
- * unsubscribe and preference links lead to, and the RFC 8058 one-click endpoint.
- */
-/**
  * The categories the preference centre offers: every one a template of this deployment can send,
  * transactional excluded. Undefined without templates: the centre then offers the categories of
  * mail the contact was sent, plus any they opted out of.
@@ -183,6 +179,10 @@ export function preferenceCategoriesOf(templates: TemplateRegistry | undefined):
   return categories.length > 0 ? categories : undefined;
 }
 
+/**
+ * GET/POST /v1/email/unsubscribe and GET/POST /v1/email/preferences: the public pages an email's
+ * unsubscribe and preference links lead to, and the RFC 8058 one-click endpoint.
+ */
 export function registerEmailPreferenceRoutes(
   app: ApiApp,
   runtime: { client: HogsendClient; ingest: IngestService; templates: TemplateRegistry | undefined },

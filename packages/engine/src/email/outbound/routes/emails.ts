@@ -83,17 +83,11 @@ export function registerEmailRoutes(app: ApiApp, runtime: { client: HogsendClien
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
     const { "idempotency-key": headerKey } = c.req.valid("header");
+    // The caller has its answer once the send is recorded; delivery is the mailer's business.
     const { send, created } = await mailer.enqueue({
       ...body,
       idempotencyKey: headerKey ?? body.idempotencyKey,
     });
-    if (created && send.status === "queued") {
-      // Not awaited: the caller has its answer once the send is recorded. A failure here leaves
-      // the send queued for the redrive loop.
-      void mailer
-        .dispatch(send.id)
-        .catch((err: Error) => client.logger.warn(`email ${send.id} dispatch failed: ${err.message}`));
-    }
     return c.json(
       {
         emailSendId: send.id,
