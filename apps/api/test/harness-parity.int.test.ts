@@ -1,17 +1,8 @@
-import { createApiKey } from "@hogsend/access";
-import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import {
-  createApp,
-  createHogsendClient,
-  createLogger,
-  createRuntime,
-  createWorker,
-  defineJourney,
-  type HogsendClient,
-} from "@hogsend/engine";
-import { testEnv } from "@hogsend/engine/testing";
+import { eventually, testStack } from "@hogsend/devstack/testing";
+import { defineJourney } from "@hogsend/engine";
+import { setupTestApp } from "@hogsend/engine/testing";
 import { createJourneyHarness } from "@hogsend/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
 import { templates } from "../src/emails/index.js";
 import { firstNameOf } from "../src/journeys/person.js";
@@ -218,34 +209,16 @@ function harnessSide(): Side {
 }
 
 const stack = testStack();
-let db: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let worker: Awaited<ReturnType<typeof createWorker>>;
-let key: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  client = createHogsendClient(
-    testEnv(stack, {
-      DATABASE_URL: db.url,
-      EMAIL_FREQUENCY_CAP_PER_DAY: String(FREQUENCY_CAP_PER_DAY),
-      // A namespace of its own: other files' workers must not pick up these events.
-      HATCHET_CLIENT_NAMESPACE: `${stack.HATCHET_CLIENT_NAMESPACE}_parity`,
-    }),
-    { version: "test", role: "worker", logger: createLogger({ level: "warn", json: true }) },
-  );
-  const runtime = createRuntime(client, { ...content, journeys: [onboarding, upgrade] });
-  app = createApp(runtime);
-  worker = await createWorker(runtime, { name: "e2e-harness-parity", slots: 20 });
-  await worker.start();
-  key = (await createApiKey(client.db.db, { name: "parity", scopes: ["ingest"], createdBy: "test" })).secret;
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await client?.close();
-  await db?.drop();
+const api = setupTestApp({
+  env: {
+    EMAIL_FREQUENCY_CAP_PER_DAY: String(FREQUENCY_CAP_PER_DAY),
+    // A namespace of its own: other files' workers must not pick up these events.
+    HATCHET_CLIENT_NAMESPACE: `${stack.HATCHET_CLIENT_NAMESPACE}_parity`,
+  },
+  role: "worker",
+  content: { ...content, journeys: [onboarding, upgrade] },
+  keys: ["ingest"],
+  worker: { name: "e2e-harness-parity", slots: 20 },
 });
 
 /** `eventually` over an observation: resolves with it once `until` holds. */
@@ -268,7 +241,7 @@ function realSide(): Side {
     const entries = await Promise.all(
       Object.keys(users).map(async (userId) => {
         const contactId = contactOf(userId);
-        const sends = await client.db.sql<
+        const sends = await api.client.db.sql<
           {
             journey_id: string | null;
             template: string;
@@ -280,7 +253,7 @@ function realSide(): Side {
           }[]
         >`select journey_id, template, status, reason, category, subject, props from email_sends
           where contact_id = ${contactId} order by created_at, id`;
-        const states = await client.db.sql<
+        const states = await api.client.db.sql<
           { journey_id: string; status: string; exit_reason: string | null; current_step: string | null }[]
         >`select journey_id, status, exit_reason, current_step from journey_states
           where user_key = ${contactId} order by started_at`;
@@ -311,7 +284,7 @@ function realSide(): Side {
 
   return {
     async send(userId, { event, properties, contactProperties }) {
-      const res = await app.request("/v1/events", {
+      const res = await api.app.request("/v1/events", {
         method: "POST",
         body: JSON.stringify({
           name: event,
@@ -320,19 +293,19 @@ function realSide(): Side {
           ...(properties ? { eventProperties: properties } : {}),
           ...(contactProperties ? { contactProperties } : {}),
         }),
-        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        headers: { "content-type": "application/json", authorization: `Bearer ${api.keys.ingest}` },
       });
       expect(res.status).toBe(202);
       contacts.set(userId, ((await res.json()) as { contactId: string }).contactId);
     },
     async optOut(userId, categories) {
-      await client.db.sql`insert into email_preferences (contact_id, opted_out_categories)
+      await api.client.db.sql`insert into email_preferences (contact_id, opted_out_categories)
         values (${contactOf(userId)}, ${categories})`;
     },
     async untilWaitingForActivation(userId) {
       await observeUntil(
         `${userId} to wait for activation`,
-        () => client.db.sql<{ current_step: string }[]>`select current_step from journey_states
+        () => api.client.db.sql<{ current_step: string }[]>`select current_step from journey_states
           where user_key = ${contactOf(userId)} and journey_id = ${onboarding.meta.id}`,
         (rows) => rows[0]?.current_step === "wait:parity_activated",
       );

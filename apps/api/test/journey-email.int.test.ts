@@ -1,16 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createApiKey } from "@hogsend/access";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
-import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import {
-  createApp,
-  createHogsendClient,
-  createLogger,
-  createRuntime,
-  createWorker,
-  type HogsendClient,
-} from "@hogsend/engine";
-import { testEnv } from "@hogsend/engine/testing";
+import { eventually, testStack } from "@hogsend/devstack/testing";
+import { setupTestApp } from "@hogsend/engine/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
 import { paymentRecovery } from "../src/journeys/payment-recovery.js";
@@ -21,47 +12,33 @@ import { welcome } from "../src/journeys/welcome.js";
  * fake Resend: event → journey → ctx.sendEmail → send-email task → provider.
  */
 const stack = testStack();
-let db: TestDatabase;
 let resend: FakeResend;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let worker: Awaited<ReturnType<typeof createWorker>>;
-let key: string;
-
+// Registered before setupTestApp: the fake is up before the client reads its URL, and closes last.
 beforeAll(async () => {
-  db = await createTestDatabase();
   resend = await startFakeResend({ apiKey: "re_journey_key" });
-  client = createHogsendClient(
-    testEnv(stack, {
-      DATABASE_URL: db.url,
-      EMAIL_PROVIDER: "resend",
-      RESEND_API_KEY: "re_journey_key",
-      RESEND_BASE_URL: resend.url,
-      // A namespace of its own: other files' workers register the same journeys.
-      HATCHET_CLIENT_NAMESPACE: `${stack.HATCHET_CLIENT_NAMESPACE}_mail`,
-    }),
-    { version: "test", role: "worker", logger: createLogger({ level: "warn", json: true }) },
-  );
-  const journeys = [welcome, paymentRecovery];
-  const runtime = createRuntime(client, { ...content, journeys });
-  app = createApp(runtime);
-  worker = await createWorker(runtime, { name: "e2e-journey-email", slots: 10 });
-  await worker.start();
-  key = (await createApiKey(client.db.db, { name: "e2e", scopes: ["ingest"], createdBy: "test" })).secret;
-}, 120_000);
-
+});
 afterAll(async () => {
-  await worker?.stop();
-  await client?.close();
   await resend?.close();
-  await db?.drop();
+});
+const api = setupTestApp({
+  env: () => ({
+    EMAIL_PROVIDER: "resend",
+    RESEND_API_KEY: "re_journey_key",
+    RESEND_BASE_URL: resend.url,
+    // A namespace of its own: other files' workers register the same journeys.
+    HATCHET_CLIENT_NAMESPACE: `${stack.HATCHET_CLIENT_NAMESPACE}_mail`,
+  }),
+  role: "worker",
+  content: { ...content, journeys: [welcome, paymentRecovery] },
+  keys: ["ingest"],
+  worker: { name: "e2e-journey-email", slots: 10 },
 });
 
 async function ingest(body: Record<string, unknown>) {
-  const res = await app.request("/v1/events", {
+  const res = await api.app.request("/v1/events", {
     method: "POST",
     body: JSON.stringify(body),
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    headers: { "content-type": "application/json", authorization: `Bearer ${api.keys.ingest}` },
   });
   expect(res.status).toBe(202);
   return (await res.json()) as { contactId: string };
@@ -91,30 +68,32 @@ describe("journeys send real email", () => {
 
     // The provider answers before the send row records it: wait for the row to settle.
     const rows = await eventually("the send to settle", async () => {
-      const found = await client.db.sql<{ status: string; template: string; journey_id: string }[]>`
+      const found = await api.client.db.sql<{ status: string; template: string; journey_id: string }[]>`
         select status, template, journey_id from email_sends where contact_id = ${contactId}`;
       return found.length > 0 && found.every((r) => r.status !== "queued" && r.status !== "sending") && found;
     });
     expect(rows).toEqual([{ status: "sent", template: "welcome", journey_id: "welcome" }]);
     // The run goes on to its one-day sleep; nothing is sent twice on the way.
     await eventually("the welcome run's one-day sleep", async () => {
-      const [state] = await client.db.sql<{ status: string; current_step: string }[]>`
+      const [state] = await api.client.db.sql<{ status: string; current_step: string }[]>`
         select status, current_step from journey_states where user_key = ${contactId} and journey_id = 'welcome'`;
       return state?.status === "waiting" && state.current_step === "sleep:1d";
     });
     expect(emailsTo(address)).toHaveLength(1);
-    expect(await client.db.sql`select 1 from email_sends where contact_id = ${contactId}`).toHaveLength(1);
+    expect(await api.client.db.sql`select 1 from email_sends where contact_id = ${contactId}`).toHaveLength(
+      1,
+    );
   }, 90_000);
 
   it("records a suppressed contact's journey email as suppressed and calls no provider", async () => {
     const userId = `user_${randomUUID()}`;
     const address = `${userId}@example.com`;
     const { contactId } = await ingest({ name: "user_seen", userId, email: address });
-    await client.db.sql`insert into email_preferences (contact_id, suppressed, suppressed_reason)
+    await api.client.db.sql`insert into email_preferences (contact_id, suppressed, suppressed_reason)
       values (${contactId}, true, 'bounced 3 times')`;
     await ingest({ name: "payment_failed", userId, eventProperties: { invoiceId: "inv_9" } });
     const [row] = await eventually("the suppressed send", async () => {
-      const found = await client.db.sql<{ status: string; reason: string }[]>`
+      const found = await api.client.db.sql<{ status: string; reason: string }[]>`
         select status, reason from email_sends where contact_id = ${contactId}`;
       return found.length > 0 && found;
     });

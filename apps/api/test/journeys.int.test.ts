@@ -1,20 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createApiKey } from "@hogsend/access";
-import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
-import {
-  createApp,
-  createHogsendClient,
-  createLogger,
-  createRuntime,
-  createWorker,
-  defineJourney,
-  type HogsendClient,
-  selectJourneys,
-} from "@hogsend/engine";
-import { testEnv } from "@hogsend/engine/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@hogsend/devstack/testing";
+import { defineJourney, selectJourneys } from "@hogsend/engine";
+import { setupTestApp } from "@hogsend/engine/testing";
+import { describe, expect, it } from "vitest";
 import { content } from "../src/content.js";
 import { welcome } from "../src/journeys/welcome.js";
 
@@ -60,43 +50,19 @@ const dunning = defineJourney({
   },
 });
 
-const stack = testStack();
 const root = resolve(import.meta.dirname, "../../..");
-let db: TestDatabase;
-let client: HogsendClient;
-let app: ReturnType<typeof createApp>;
-let worker: Awaited<ReturnType<typeof createWorker>>;
-let key: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  client = createHogsendClient(
-    testEnv(stack, { DATABASE_URL: db.url, POSTHOG_WEBHOOK_SECRET: "ph-secret" }),
-    {
-      version: "test",
-      role: "api",
-      logger: createLogger({ level: "warn", json: true }),
-    },
-  );
-  const journeys = [welcome, checkout, dunning];
-  const runtime = createRuntime(client, { ...content, journeys });
-  app = createApp(runtime);
-  worker = await createWorker(runtime, { name: "e2e-journeys", slots: 20 });
-  await worker.start();
-  key = (await createApiKey(client.db.db, { name: "e2e", scopes: ["ingest"], createdBy: "test" })).secret;
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await client?.close();
-  await db?.drop();
+const api = setupTestApp({
+  env: { POSTHOG_WEBHOOK_SECRET: "ph-secret" },
+  content: { ...content, journeys: [welcome, checkout, dunning] },
+  keys: ["ingest"],
+  worker: { name: "e2e-journeys", slots: 20 },
 });
 
 async function send(body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await app.request("/v1/events", {
+  const res = await api.app.request("/v1/events", {
     method: "POST",
     body: JSON.stringify(body),
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
+    headers: { "content-type": "application/json", authorization: `Bearer ${api.keys.ingest}`, ...headers },
   });
   expect(res.status).toBe(202);
   return (await res.json()) as {
@@ -109,10 +75,10 @@ async function send(body: Record<string, unknown>, headers: Record<string, strin
 }
 
 const states = (userKey: string, journeyId: string) =>
-  client.db
+  api.client.db
     .sql`select * from journey_states where user_key = ${userKey} and journey_id = ${journeyId} order by started_at`;
 const logs = (stateId: string) =>
-  client.db.sql<
+  api.client.db.sql<
     { kind: string; message: string }[]
   >`select kind, message from journey_logs where journey_state_id = ${stateId} order by created_at`;
 
@@ -151,12 +117,12 @@ describe("journeys on the real Hatchet engine", () => {
     const kinds = (await logs(done?.id)).map((l) => `${l.kind}:${l.message}`);
     expect(kinds).toContain("checkpoint:branch:paid");
     // Woken by its own order's checkout (total 42), not the other order's (total 5).
-    const paid = await client.db.sql<{ data: Record<string, unknown> }[]>`
+    const paid = await api.client.db.sql<{ data: Record<string, unknown> }[]>`
       select data from journey_logs where journey_state_id = ${done?.id} and message = 'branch:paid'`;
     expect(paid.map((l) => l.data)).toEqual([{ total: 42 }]);
     expect(kinds).not.toContain("checkpoint:branch:abandoned");
     expect(kinds.at(-1)).toBe("completed:completed");
-    const emitted = await client.db
+    const emitted = await api.client.db
       .sql`select event from user_events where user_key = ${contactId} and event in ('e2e_thanks', 'journey.completed')`;
     expect(emitted.map((e) => e.event).sort()).toEqual(["e2e_thanks", "journey.completed"]);
   }, 90_000);
@@ -174,12 +140,14 @@ describe("journeys on the real Hatchet engine", () => {
     // A different event while enrolled is refused by the live-enrollment index, not a second state.
     await send({ name: "e2e_payment_failed", userId });
     await eventually("the skip", async () => {
-      const rows = await client.db
+      const rows = await api.client.db
         .sql`select 1 from journey_logs where user_key = ${first.contactId} and kind = 'skipped' and message = 'already active'`;
       return rows.length === 1;
     });
     expect(await states(first.contactId, "e2e-dunning")).toHaveLength(1);
-    expect(await client.db.sql`select 1 from user_events where idempotency_key = ${idem}`).toHaveLength(1);
+    expect(await api.client.db.sql`select 1 from user_events where idempotency_key = ${idem}`).toHaveLength(
+      1,
+    );
   }, 90_000);
 
   it("(c) an exitOn event during a sleep exits the state and cancels the run", async () => {
@@ -195,7 +163,7 @@ describe("journeys on the real Hatchet engine", () => {
     expect(exited).toMatchObject({ status: "exited", exit_reason: "exitOn:e2e_payment_succeeded" });
     await eventually(
       "the cancelled run",
-      async () => (await client.hatchet.runs.get_status(sleeping?.hatchet_run_id)) === "CANCELLED",
+      async () => (await api.client.hatchet.runs.get_status(sleeping?.hatchet_run_id)) === "CANCELLED",
     );
     expect((await logs(sleeping?.id)).map((l) => l.message)).not.toContain("send:after-sleep");
   }, 90_000);
@@ -207,7 +175,7 @@ describe("journeys on the real Hatchet engine", () => {
     fixture.event.uuid = randomUUID();
     fixture.event.distinct_id = `user_${randomUUID()}`;
     fixture.person.properties.email = `${fixture.event.distinct_id}@example.com`;
-    const res = await app.request("/v1/webhooks/posthog", {
+    const res = await api.app.request("/v1/webhooks/posthog", {
       method: "POST",
       body: JSON.stringify(fixture),
       headers: { "content-type": "application/json", "x-posthog-webhook-secret": "ph-secret" },
@@ -223,7 +191,7 @@ describe("journeys on the real Hatchet engine", () => {
     expect(await logs(state?.id)).toContainEqual({ kind: "email", message: "welcome" });
     // The send-email task delivered it to the outbox provider (no account needed in dev).
     const [message] = await eventually("the welcome email in the outbox", async () => {
-      const rows = await client.db.sql<
+      const rows = await api.client.db.sql<
         { subject: string; send_id: string; headers: Record<string, string> }[]
       >`
         select subject, send_id, headers from outbox_messages where "to" = ${fixture.person.properties.email}`;
@@ -232,7 +200,9 @@ describe("journeys on the real Hatchet engine", () => {
     expect(message?.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     // The outbox holds the message before the send row records it: wait for the row to settle.
     const [row] = await eventually("the send to settle", async () => {
-      const rows = await client.db.sql<{ status: string; journey_id: string; journey_state_id: string }[]>`
+      const rows = await api.client.db.sql<
+        { status: string; journey_id: string; journey_state_id: string }[]
+      >`
         select status, journey_id, journey_state_id from email_sends where id = ${message?.send_id as string}`;
       return rows[0] && rows[0].status !== "queued" && rows[0].status !== "sending" && rows;
     });

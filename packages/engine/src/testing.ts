@@ -17,6 +17,7 @@ import {
   type RuntimeContent,
   type RuntimeOptions,
 } from "./runtime/create-runtime.js";
+import { createWorker } from "./runtime/create-worker.js";
 
 /** A valid env for tests, pointed at the run's stack, with overrides (undefined unsets). */
 export function testEnv(stack: ProvidedStack, overrides: Record<string, string | undefined> = {}): Env {
@@ -65,8 +66,15 @@ export function testRuntime(
 }
 
 export interface TestAppOptions<S extends ApiKeyScope> {
-  /** Env overrides on top of the file's own `DATABASE_URL` (undefined unsets). */
-  env?: Record<string, string | undefined>;
+  /**
+   * Env overrides on top of the file's own `DATABASE_URL` (undefined unsets); a function is read
+   * in `beforeAll`, after the file's earlier hooks (say, a fake provider's URL).
+   */
+  env?: Record<string, string | undefined> | (() => Record<string, string | undefined>);
+  /** The client's role: `api` (default) or `worker` (the mailer then dispatches through Hatchet). */
+  role?: string;
+  /** Also runs a worker on the same runtime, started before the tests and stopped after them. */
+  worker?: { name: string; slots?: number };
   /** What the runtime serves; `clientJournal` defaults to null. */
   content?: Partial<RuntimeContent>;
   /** A key is minted for each scope, its secret in `keys[scope]`. */
@@ -89,6 +97,8 @@ export interface TestApp<S extends ApiKeyScope> {
   /** The runtime the app was built from (its ingest, mailer, journeys). */
   readonly runtime: Runtime;
   readonly app: ReturnType<typeof createApp>;
+  /** The worker, when `options.worker` asked for one. */
+  readonly worker: Awaited<ReturnType<typeof createWorker>> | undefined;
   /** The secret of the key minted for each scope in `options.keys`. */
   readonly keys: Readonly<Record<S, string>>;
   request(path: string, init?: TestRequest): Promise<Response>;
@@ -98,14 +108,15 @@ export interface TestApp<S extends ApiKeyScope> {
 
 /**
  * The api against a database of the file's own: registers a `beforeAll` that creates the
- * database, the client, the app and the keys, and an `afterAll` that closes the clients and
- * drops the database. Read its fields inside hooks and tests, once `beforeAll` has run.
+ * database, the client, the runtime, the app, the keys and (with `worker`) a started worker, and
+ * an `afterAll` that stops the worker, closes the clients and drops the database. Read its fields inside hooks and tests, once `beforeAll` has run.
  */
 export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOptions<S> = {}): TestApp<S> {
   let database: TestDatabase | undefined;
   let client: HogsendClient | undefined;
   let runtime: Runtime | undefined;
   let app: ReturnType<typeof createApp> | undefined;
+  let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
   const keys: Partial<Record<S, string>> = {};
   const extraClients: HogsendClient[] = [];
   const ready = <T>(value: T | undefined): T => {
@@ -116,9 +127,14 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    client = testClient({ DATABASE_URL: database.url, ...options.env });
+    const env = typeof options.env === "function" ? options.env() : options.env;
+    client = testClient({ DATABASE_URL: database.url, ...env }, { role: options.role ?? "api" });
     runtime = testRuntime(client, options.content);
     app = createApp(runtime);
+    if (options.worker) {
+      worker = await createWorker(runtime, options.worker);
+      await worker.start();
+    }
     for (const scope of options.keys ?? []) {
       keys[scope] = (
         await createApiKey(client.db.db, { name: scope, scopes: [scope], createdBy: "test" })
@@ -126,6 +142,7 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
     }
   });
   afterAll(async () => {
+    await worker?.stop();
     await Promise.all([client, ...extraClients].map((c) => c?.close()));
     await database?.drop();
   });
@@ -142,6 +159,9 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
     },
     get app() {
       return ready(app);
+    },
+    get worker() {
+      return worker;
     },
     keys: keys as Record<S, string>,
     request: async (path, { method, body, key, headers } = {}) =>

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { getFreePort } from "@hogsend/devstack";
 import { eventually } from "@hogsend/devstack/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineJourney } from "../journeys/define-journey.js";
 import { createApp } from "../runtime/create-app.js";
-import { createWorker } from "../runtime/create-worker.js";
 import { setupTestApp, testClient, testRuntime } from "../testing.js";
 
 /** Two journeys on one trigger: enrolling in one must not start the other. */
@@ -63,16 +62,7 @@ const api = setupTestApp({
   env: { ADMIN_API_KEY: ADMIN_KEY },
   content: { journeys },
   keys: ["ingest", "read"],
-});
-let worker: Awaited<ReturnType<typeof createWorker>>;
-
-beforeAll(async () => {
-  worker = await createWorker(api.runtime, { name: "admin-journeys-test", slots: 10 });
-  await worker.start();
-}, 120_000);
-// afterAll hooks run in reverse: the worker stops before setupTestApp closes the client.
-afterAll(async () => {
-  await worker?.stop();
+  worker: { name: "admin-journeys-test", slots: 10 },
 });
 
 function call(
