@@ -10,6 +10,7 @@ const env = loadEnv("worker");
 const client = createHogsendClient(env, { version: pkg.version, role: "worker" });
 const { logger } = client;
 
+const runtime = createRuntime(client, content);
 let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
 let stopping = false;
 async function shutdown(signal: string) {
@@ -24,6 +25,7 @@ async function shutdown(signal: string) {
   // Bounded by SHUTDOWN_GRACE_MS; past it, durable runs resume on another worker and other
   // tasks are retried by Hatchet.
   const finished = (await worker?.stop()) ?? true;
+  await runtime.stop();
   await client.close();
   logger.info("worker stopped");
   process.exit(finished ? 0 : 1);
@@ -32,8 +34,10 @@ process.once("SIGTERM", () => void shutdown("SIGTERM"));
 process.once("SIGINT", () => void shutdown("SIGINT"));
 
 try {
-  worker = await createWorker(createRuntime(client, content), { slots: env.WORKER_SLOTS });
+  worker = await createWorker(runtime, { slots: env.WORKER_SLOTS });
   await worker.start();
+  // The event outbox's pusher: events this worker records (ctx.trigger, email.*) reach Hatchet.
+  runtime.start();
 } catch (err) {
   logger.error(`worker failed to start: ${(err as Error).message}`);
   await client.close();

@@ -143,6 +143,7 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
   });
   afterAll(async () => {
     await worker?.stop();
+    await runtime?.stop();
     await Promise.all([client, ...extraClients].map((c) => c?.close()));
     await database?.drop();
   });

@@ -1,10 +1,9 @@
 import { and, desc, eq, ilike, isNull, or } from "drizzle-orm";
 import type { Queryable } from "../client.js";
 import { type Contact, contacts } from "../schema/contacts.js";
-import type { UserEvent } from "../schema/events.js";
 import type { JourneyState } from "../schema/journeys.js";
 import type { EmailPreferences } from "../schema/preferences.js";
-import { listEvents } from "./admin-events.js";
+import { listEvents, type StoredEvent } from "./admin-events.js";
 import { listJourneyStates } from "./admin-journeys.js";
 import { getEmailPreferences } from "./journeys.js";
 import { afterCursor, cursorText, type KeysetCursor, type Page, toPage } from "./pagination.js";
@@ -50,7 +49,7 @@ export async function listContacts(
 
 export interface ContactTimeline {
   /** Newest first; page on with listEvents and `nextCursor`. */
-  events: Page<UserEvent>;
+  events: Page<StoredEvent>;
   journeyStates: Page<JourneyState>;
   preferences: EmailPreferences | undefined;
 }

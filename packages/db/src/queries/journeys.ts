@@ -51,7 +51,7 @@ export async function insertJourneyState(
 export async function updateJourneyState(
   db: Queryable,
   id: string,
-  patch: Partial<Pick<JourneyState, "status" | "currentStep" | "waitDeadline" | "context">>,
+  patch: Partial<Pick<JourneyState, "status" | "currentStep" | "waitDeadline" | "waitingFor" | "context">>,
 ): Promise<void> {
   await db
     .update(journeyStates)
@@ -78,33 +78,6 @@ export async function finishJourneyState(
     .where(and(eq(journeyStates.id, id), inArray(journeyStates.status, LIVE)))
     .returning({ id: journeyStates.id });
   return rows.length > 0;
-}
-
-/** Flips every live state of these journeys for this user to exited; returns them (with run ids). */
-export async function exitLiveStates(
-  db: Queryable,
-  userKey: string,
-  journeyIds: string[],
-  reason: string,
-): Promise<JourneyState[]> {
-  if (journeyIds.length === 0) return [];
-  return db
-    .update(journeyStates)
-    .set({
-      status: "exited",
-      exitReason: reason,
-      waitDeadline: null,
-      finishedAt: sql`now()`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(journeyStates.userKey, userKey),
-        inArray(journeyStates.journeyId, journeyIds),
-        inArray(journeyStates.status, LIVE),
-      ),
-    )
-    .returning();
 }
 
 /**

@@ -32,6 +32,11 @@ export const journeyStates = pgTable(
     currentStep: text("current_step"),
     context: jsonb("context").$type<Record<string, unknown>>().notNull().default({}),
     waitDeadline: timestamp("wait_deadline", { withTimezone: true }),
+    /**
+     * The event a `ctx.waitForEvent` is waiting on, set before the wait starts and cleared after:
+     * ingest queues this user's event for Hatchet while it is set, even when no journey triggers on it.
+     */
+    waitingFor: text("waiting_for"),
     /** How many times this user has entered this journey, this entry included. */
     entryCount: integer("entry_count").notNull().default(1),
     exitReason: text("exit_reason"),
@@ -48,6 +53,9 @@ export const journeyStates = pgTable(
     uniqueIndex("journey_states_hatchet_run_key").on(t.hatchetRunId),
     index("journey_states_journey_status_idx").on(t.journeyId, t.status),
     index("journey_states_user_key_idx").on(t.userKey, t.startedAt),
+    index("journey_states_waiting_for_idx")
+      .on(t.userKey, t.waitingFor)
+      .where(sql`${t.waitingFor} is not null`),
   ],
 );
 

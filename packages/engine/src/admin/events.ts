@@ -1,4 +1,4 @@
-import type { UserEvent } from "@hogsend/db";
+import type { StoredEvent } from "@hogsend/db";
 import { listEvents } from "@hogsend/db";
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireAccess } from "../access/require-access.js";
@@ -18,14 +18,17 @@ export const StoredEventSchema = z
     idempotencyKey: z.string(),
     occurredAt: z.iso.datetime(),
     receivedAt: z.iso.datetime(),
-    pushState: z.enum(["pending", "pushed"]).openapi({
-      description: "`pending`: stored, not yet accepted by the workflow engine (the redrive retries it)",
+    delivery: z.enum(["pushed", "pending", "parked", "skipped"]).openapi({
+      description:
+        "Where the event stands with the workflow engine: `skipped` (no journey consumes it, stored only), " +
+        "`pending` (queued, not yet accepted; retried with backoff), `parked` (the engine refused it; see " +
+        "`lastPushError`), `pushed` (accepted)",
     }),
     lastPushError: z.string().nullable(),
   })
   .openapi("StoredEvent");
 
-export function serializeEvent(event: UserEvent): z.infer<typeof StoredEventSchema> {
+export function serializeEvent(event: StoredEvent): z.infer<typeof StoredEventSchema> {
   return {
     id: event.id,
     name: event.event,
@@ -36,7 +39,7 @@ export function serializeEvent(event: UserEvent): z.infer<typeof StoredEventSche
     idempotencyKey: event.idempotencyKey,
     occurredAt: event.occurredAt.toISOString(),
     receivedAt: event.receivedAt.toISOString(),
-    pushState: event.pushState,
+    delivery: event.delivery,
     lastPushError: event.lastPushError,
   };
 }

@@ -1,12 +1,22 @@
 /**
- * Ends the contact's live enrollments in every journey whose `exitOn` lists this event, and
- * returns how many ended. The journeys context provides it; ingest only calls it, so ingest never
- * depends on journeys.
+ * What the deployment's journeys consume, as ingest needs to know it; the journeys context
+ * provides it (`journeyEventConsumers`), so ingest never depends on journeys.
  */
-export type ExitCheck = (contactId: string, eventName: string) => Promise<number>;
+export interface EventConsumers {
+  /** Events some journey triggers on: queued for Hatchet whoever the contact is. */
+  readonly triggers: ReadonlySet<string>;
+  /** Event name → the journeys whose `exitOn` lists it. */
+  readonly exitRules: ReadonlyMap<string, readonly string[]>;
+  /** Cancels the Hatchet runs of enrollments ingest ended. Never throws. */
+  cancelRuns(runIds: string[]): Promise<unknown>;
+}
 
-/** An exit check for a runtime without journeys. */
-export const noExits: ExitCheck = async () => 0;
+/** A runtime without journeys: nothing triggers, nothing exits. */
+export const noConsumers: EventConsumers = {
+  triggers: new Set(),
+  exitRules: new Map(),
+  cancelRuns: async () => true,
+};
 
 /** Where Hogsend's own events come from: journeys (`journey:<id>`) and operators (`admin:<id>`). */
 const SELF_EMITTED = ["journey:", "admin:"] as const;

@@ -1,16 +1,12 @@
 import { randomUUID } from "node:crypto";
-import {
-  type Contact,
-  contactById,
-  findEventByIdempotencyKey,
-  insertEventOnce,
-  upsertContact,
-} from "@hogsend/db";
+import { findEventByIdempotencyKey } from "@hogsend/db";
 import type { HogsendClient } from "../platform/client.js";
 import type { EventInput } from "./event-input.js";
-import { type ExitCheck, exitCheckApplies } from "./exit-policy.js";
+import { createEventWriter, type WriteOutcome } from "./event-writer.js";
+import { type EventConsumers, exitCheckApplies } from "./exit-policy.js";
+import { createOutboxPusher, type OutboxPusher, type OutboxPusherOptions } from "./outbox-pusher.js";
 import { mirrorToPostHog } from "./posthog-mirror.js";
-import { createEventPusher, type EventPusher } from "./push-events.js";
+import type { EventToWrite } from "./write-plan.js";
 
 export interface IngestResult {
   stored: boolean;
@@ -19,6 +15,11 @@ export interface IngestResult {
   exits: number;
   eventId: string;
   contactId: string;
+  /**
+   * Queued for the workflow engine: a journey triggers on this event, or one of the contact's runs
+   * is waiting for it. It reaches Hatchet from the outbox, at least once, shortly after this
+   * answer (or once the engine is reachable again). False: stored only; no journey consumes it.
+   */
   pushed: boolean;
 }
 
@@ -40,9 +41,10 @@ export interface ContactEvent {
 export interface ContactEvents {
   /**
    * Stores the event under the contact as it is (no identity resolution, no contact write),
-   * once per idempotency key, runs the exit check when its source allows, pushes it to Hatchet
-   * and mirrors it to PostHog when newly stored. Undefined when the contact no longer exists or
-   * was deleted: an event under a forgotten person's identity must not bring them back.
+   * once per idempotency key, ends the enrollments it exits when its source allows, queues it
+   * for Hatchet when a journey consumes it and mirrors it to PostHog when newly stored.
+   * Undefined when the contact no longer exists or was deleted: an event under a forgotten
+   * person's identity must not bring them back.
    */
   recordContactEvent(
     contactId: string,
@@ -53,106 +55,120 @@ export interface ContactEvents {
 
 export interface IngestService extends ContactEvents {
   /**
-   * The pipeline for an event from outside (the API, a webhook source): upsert the contact and
-   * store the event in one transaction, run the exit check when the source allows, then push
-   * to Hatchet keyed on the contact. Event and contact properties are never merged.
+   * The pipeline for an event from outside (the API, a webhook source): resolve and upsert the
+   * contact, store the event, queue it for Hatchet when a journey consumes it and end the
+   * enrollments it exits, all in one statement shared with concurrent requests (group commit).
+   * Answers once the row is committed. Event and contact properties are never merged.
    */
   ingest(input: EventInput, options: IngestOptions): Promise<IngestResult>;
-  /** The pusher this service pushes through; the event redrive shares it. */
-  readonly pusher: EventPusher;
+  /** Carries queued events to Hatchet; started with the runtime, woken by every write that queued. */
+  readonly pusher: OutboxPusher;
+  /** Resolves when no write is queued or in flight (shutdown, tests). */
+  idle(): Promise<void>;
+}
+
+export interface IngestServiceOptions {
+  /** Most requests in one group commit. */
+  maxBatch?: number;
+  pusher?: OutboxPusherOptions;
 }
 
 /**
- * Ingest, built once per runtime. The exit check is required: whether an event ends a journey
- * is decided here, by its source (`exitCheckApplies`), never by whether a caller passed rules.
+ * Ingest, built once per runtime. Whether an event ends a journey is decided here, by its source
+ * (`exitCheckApplies`), never by whether a caller passed rules; whether it goes to Hatchet, by
+ * whether anything consumes it.
  */
-export function createIngestService(client: HogsendClient, deps: { exitCheck: ExitCheck }): IngestService {
+export function createIngestService(
+  client: HogsendClient,
+  consumers: EventConsumers,
+  options: IngestServiceOptions = {},
+): IngestService {
   const { db } = client.db;
-  const pusher = createEventPusher(client);
+  const pusher = createOutboxPusher(client, options.pusher);
+  const writer = createEventWriter(client.db.sql, {
+    maxBatch: options.maxBatch,
+    onQueued: () => pusher.wake(),
+  });
 
-  /** Exit before pushing: the state is ended before any journey could react to this event. */
-  async function afterStored(contactId: string, event: { id: string; event: string }, source: string) {
-    return exitCheckApplies(source) ? deps.exitCheck(contactId, event.event) : 0;
+  function toWrite(
+    name: string,
+    properties: Record<string, unknown>,
+    options: IngestOptions & { idempotencyKey: string },
+    occurredAt: Date,
+  ): EventToWrite {
+    return {
+      id: randomUUID(),
+      name,
+      properties,
+      source: options.source,
+      idempotencyKey: options.idempotencyKey,
+      occurredAt,
+      consumable: consumers.triggers.has(name),
+      exitJourneys: exitCheckApplies(options.source) ? consumers.exitRules.get(name) : undefined,
+    };
   }
 
-  async function replayOf(idempotencyKey: string, contactId: string): Promise<IngestResult> {
-    // A replay: report the original, change nothing, push nothing.
-    const original = await findEventByIdempotencyKey(db, idempotencyKey);
+  async function resultOf(
+    outcome: Extract<WriteOutcome, { missingContact: false }>,
+    event: EventToWrite,
+  ): Promise<IngestResult> {
+    if (!outcome.stored) {
+      // A replay: report the original, change nothing, push nothing.
+      const original = await findEventByIdempotencyKey(db, event.idempotencyKey);
+      return {
+        stored: false,
+        duplicate: true,
+        exits: 0,
+        eventId: original?.id ?? "",
+        contactId: original?.contactId ?? outcome.contact.id,
+        pushed: original?.pushState === "queued",
+      };
+    }
+    // The states are ended already (same statement); a run that wakes before its cancel lands sees it.
+    if (outcome.exitedRunIds.length > 0) await consumers.cancelRuns(outcome.exitedRunIds);
     return {
-      stored: false,
-      duplicate: true,
-      exits: 0,
-      eventId: original?.id ?? "",
-      contactId: original?.contactId ?? contactId,
-      pushed: original?.pushState === "pushed",
+      stored: true,
+      duplicate: false,
+      exits: outcome.exitedRunIds.length,
+      eventId: event.id,
+      contactId: outcome.contact.id,
+      pushed: outcome.queued,
     };
   }
 
   return {
     pusher,
+    idle: () => writer.idle(),
 
     async ingest(input, options) {
       const idempotencyKey = options.idempotencyKey ?? input.idempotencyKey ?? randomUUID();
       const occurredAt = input.timestamp ? new Date(input.timestamp) : new Date();
-      const outcome = await db.transaction(async (tx) => {
-        const contact = await upsertContact(tx, {
-          externalId: input.userId,
-          email: input.email,
-          anonymousId: input.anonymousId,
-          properties: input.contactProperties,
-          seenAt: occurredAt,
-        });
-        const event = await insertEventOnce(tx, {
-          userKey: contact.id,
-          contactId: contact.id,
-          event: input.name,
-          properties: input.eventProperties ?? {},
-          source: options.source,
-          idempotencyKey,
-          occurredAt,
-        });
-        return { contact, event };
+      const event = toWrite(
+        input.name,
+        input.eventProperties ?? {},
+        { ...options, idempotencyKey },
+        occurredAt,
+      );
+      const outcome = await writer.write({
+        kind: "identify",
+        identity: { externalId: input.userId, email: input.email, anonymousId: input.anonymousId },
+        contactProperties: input.contactProperties,
+        event,
       });
-      if (!outcome.event) return replayOf(idempotencyKey, outcome.contact.id);
-      const exits = await afterStored(outcome.contact.id, outcome.event, options.source);
-      const { pushed } = await pusher.push([outcome.event]);
-      return {
-        stored: true,
-        duplicate: false,
-        exits,
-        eventId: outcome.event.id,
-        contactId: outcome.contact.id,
-        pushed: pushed === 1,
-      };
+      if (outcome.missingContact) throw new Error("ingest resolved no contact");
+      return resultOf(outcome, event);
     },
 
-    async recordContactEvent(contactId, event, options) {
-      const contact: Contact | undefined = await contactById(db, contactId);
-      if (!contact || contact.deletedAt) return undefined;
+    async recordContactEvent(contactId, contactEvent, options) {
       // Fixed here so the stored event and its PostHog copy carry the same time.
-      const occurredAt = event.occurredAt ?? new Date();
-      const stored = await insertEventOnce(db, {
-        userKey: contact.id,
-        contactId: contact.id,
-        event: event.name,
-        properties: event.properties,
-        source: options.source,
-        idempotencyKey: options.idempotencyKey,
-        occurredAt,
-      });
-      if (!stored) return replayOf(options.idempotencyKey, contact.id);
-      const exits = await afterStored(contact.id, stored, options.source);
-      const { pushed } = await pusher.push([stored]);
+      const occurredAt = contactEvent.occurredAt ?? new Date();
+      const event = toWrite(contactEvent.name, contactEvent.properties, options, occurredAt);
+      const outcome = await writer.write({ kind: "known", contactId, event });
+      if (outcome.missingContact) return undefined;
+      const result = await resultOf(outcome, event);
       // A replay stored nothing and was mirrored the first time.
-      mirrorToPostHog(client, contact, { ...event, occurredAt }, options);
-      return {
-        stored: true,
-        duplicate: false,
-        exits,
-        eventId: stored.id,
-        contactId: contact.id,
-        pushed: pushed === 1,
-      };
+      if (result.stored) mirrorToPostHog(client, outcome.contact, { ...contactEvent, occurredAt }, options);
+      return result;
     },
   };
 }

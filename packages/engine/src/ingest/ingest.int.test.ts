@@ -4,27 +4,43 @@ import { createApiKey } from "@hogsend/access";
 import { getFreePort } from "@hogsend/devstack";
 import { createTestDatabase, eventually, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { defineJourney } from "../journeys/define-journey.js";
 import { createHogsendClient, type HogsendClient } from "../platform/client.js";
 import { createLogger } from "../platform/logger.js";
 import { createApp } from "../runtime/create-app.js";
+import type { Runtime } from "../runtime/create-runtime.js";
 import { testEnv, testRuntime } from "../testing.js";
-import { redrivePendingEvents } from "./event-redrive.js";
 
 const stack = testStack();
 let database: TestDatabase;
 const clients: HogsendClient[] = [];
+const runtimes: Runtime[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterEach(async () => {
+  for (const r of runtimes.splice(0)) await r.stop();
   for (const c of clients.splice(0)) await c.close();
 });
 afterAll(async () => {
   await database.drop();
 });
 
-function instance(overrides: Record<string, string | undefined> = {}) {
+/** A journey that only makes `event` consumable: this runtime runs no worker. */
+const triggeredBy = (event: string) =>
+  defineJourney({
+    meta: {
+      id: `on-${randomUUID().slice(0, 8)}`,
+      name: event,
+      enabled: true,
+      trigger: { event },
+      entryLimit: "unlimited",
+    },
+    run: async () => {},
+  });
+
+function instance(overrides: Record<string, string | undefined> = {}, consumes: string[] = []) {
   const env = testEnv(stack, { DATABASE_URL: database.url, ...overrides });
   const client = createHogsendClient(env, {
     version: "test",
@@ -32,7 +48,13 @@ function instance(overrides: Record<string, string | undefined> = {}) {
     logger: createLogger({ level: "error", json: true, write: () => {} }),
   });
   clients.push(client);
-  return { client, app: createApp(testRuntime(client)) };
+  const runtime = testRuntime(
+    client,
+    { journeys: consumes.map(triggeredBy) },
+    { ingest: { pusher: { maxBackoffMs: 200, pushDeadlineMs: 2_000 } } },
+  );
+  runtimes.push(runtime);
+  return { client, runtime, app: createApp(runtime) };
 }
 
 async function keyFor(client: HogsendClient, scope: "ingest" | "read" | "full-admin") {
@@ -55,8 +77,8 @@ function post(
 }
 
 describe("POST /v1/events", () => {
-  it("stores the event, upserts its contact without mixing properties, and pushes it", async () => {
-    const { app, client } = instance();
+  it("stores the event, upserts its contact without mixing properties, and queues it for a journey", async () => {
+    const { app, client } = instance({}, ["user_signed_up"]);
     const key = await keyFor(client, "ingest");
     const userId = `u_${randomUUID()}`;
     const res = await post(app, key, {
@@ -87,7 +109,7 @@ describe("POST /v1/events", () => {
       event: "user_signed_up",
       user_key: body.contactId,
       properties: { plan: "trial" },
-      push_state: "pushed",
+      push_state: "queued",
     });
     expect(new Date(event?.occurred_at as string).toISOString()).toBe("2026-11-20T09:14:03.512Z");
   });
@@ -151,30 +173,54 @@ describe("POST /v1/events", () => {
     expect((await post(app, await keyFor(client, "full-admin"), ok)).status).toBe(202);
   });
 
-  it("keeps an event stored while Hatchet is unreachable and redrives it later", async () => {
-    const down = instance({ HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${await getFreePort()}` });
+  it("stores an event no journey consumes without queueing it", async () => {
+    const { app, client } = instance({}, ["something_else"]);
+    const key = await keyFor(client, "ingest");
+    const res = await post(app, key, { name: "page_viewed", userId: `u_${randomUUID()}` });
+    const body = (await res.json()) as { eventId: string; pushed: boolean; stored: boolean };
+    expect(body).toMatchObject({ stored: true, pushed: false });
+    const [event] = await client.db.sql`select push_state from user_events where id = ${body.eventId}`;
+    expect(event?.push_state).toBe("skipped");
+    expect(await client.db.sql`select 1 from event_outbox where event_id = ${body.eventId}`).toHaveLength(0);
+  });
+
+  it("keeps a queued event in the outbox while Hatchet is unreachable and pushes it once it answers", async () => {
+    const down = instance({ HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${await getFreePort()}` }, [
+      "trial_started",
+    ]);
     const key = await keyFor(down.client, "ingest");
     const res = await post(down.app, key, { name: "trial_started", userId: `u_${randomUUID()}` });
     expect(res.status).toBe(202);
     const body = (await res.json()) as { eventId: string; pushed: boolean; stored: boolean };
-    expect(body).toMatchObject({ stored: true, pushed: false });
+    expect(body).toMatchObject({ stored: true, pushed: true });
+    // The request never waited on the engine; the pusher tries, fails and backs the row off.
+    await down.runtime.ingest.pusher.drain();
     const [pending] = await down.client.db
-      .sql`select push_state, push_attempts, last_push_error from user_events where id = ${body.eventId}`;
-    expect(pending).toMatchObject({ push_state: "pending", push_attempts: 1 });
-    expect(pending?.last_push_error).toBeTruthy();
+      .sql`select attempts, last_error, parked_at from event_outbox where event_id = ${body.eventId}`;
+    expect(pending).toMatchObject({ parked_at: null });
+    expect(pending?.attempts).toBeGreaterThanOrEqual(1);
+    expect(pending?.last_error).toBeTruthy();
+    await down.runtime.stop();
 
-    const up = instance();
-    expect(
-      await redrivePendingEvents(up.client, testRuntime(up.client).ingest.pusher, { minAgeMs: 0 }),
-    ).toBeGreaterThanOrEqual(1);
+    const up = instance({}, ["trial_started"]);
+    await eventually(
+      "the backed-off event to be pushed",
+      async () => {
+        await up.runtime.ingest.pusher.drain();
+        return (
+          (await up.client.db.sql`select 1 from event_outbox where event_id = ${body.eventId}`).length === 0
+        );
+      },
+      { timeoutMs: 20_000 },
+    );
     const [after] = await up.client.db.sql`select push_state from user_events where id = ${body.eventId}`;
-    expect(after?.push_state).toBe("pushed");
-  }, 30_000);
+    expect(after?.push_state).toBe("queued");
+  }, 40_000);
 
   it("delivers the event to Hatchet tasks subscribed to it, keyed on the contact", async () => {
-    const { app, client } = instance();
-    const key = await keyFor(client, "ingest");
     const name = `probe_${randomUUID().slice(0, 8)}`;
+    const { app, client } = instance({}, [name]);
+    const key = await keyFor(client, "ingest");
     const hatchet = HatchetClient.init({
       token: stack.HATCHET_CLIENT_TOKEN,
       host_port: stack.HATCHET_CLIENT_HOST_PORT,

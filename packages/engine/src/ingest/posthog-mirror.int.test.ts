@@ -6,7 +6,7 @@ import { eventUuid } from "@hogsend/plugin-posthog";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HogsendClient } from "../platform/client.js";
 import { testClient } from "../testing.js";
-import { noExits } from "./exit-policy.js";
+import { noConsumers } from "./exit-policy.js";
 import { distinctIdOf } from "./identity.js";
 import { createIngestService } from "./ingest-service.js";
 import { POSTHOG_FORWARDED_EVENTS } from "./posthog-mirror.js";
@@ -43,7 +43,7 @@ function instance(overrides: Record<string, string | undefined> = {}) {
 }
 
 const emit = (client: HogsendClient, contactId: string, name: string, key: string, source = "email") =>
-  createIngestService(client, { exitCheck: noExits }).recordContactEvent(
+  createIngestService(client, noConsumers).recordContactEvent(
     contactId,
     { name, properties: { sendId: key } },
     { source, idempotencyKey: key },

@@ -1,5 +1,4 @@
-import { exitLiveStates } from "@hogsend/db";
-import type { ExitCheck } from "../ingest/exit-policy.js";
+import type { EventConsumers } from "../ingest/exit-policy.js";
 import type { HogsendClient } from "../platform/client.js";
 import type { JourneyDefinition } from "./define-journey.js";
 
@@ -16,26 +15,19 @@ export function exitRulesOf(journeys: JourneyDefinition[]): ExitRules {
 }
 
 /**
- * The exit check ingest runs for every event whose source allows it: ends this contact's live
- * enrollments in every journey that exits on the event, then cancels their Hatchet runs. The
- * state flips first, so a run that wakes before its cancel lands sees it ended. Built from all
- * the deployment's journeys, not only those this process runs: an api with no worker still ends
- * enrollments.
+ * What ingest must know of every journey of the deployment, not only those this process runs:
+ * the trigger events (queued for Hatchet) and the exitOn rules (ingest ends the live enrollments
+ * in the statement that stores the event, then cancels their runs), so an api with no worker
+ * still ends enrollments and a worker that runs other journeys still queues their triggers.
  */
-export function createExitCheck(
-  client: Pick<HogsendClient, "db" | "hatchet" | "logger">,
+export function journeyEventConsumers(
+  client: Pick<HogsendClient, "hatchet" | "logger">,
   journeys: JourneyDefinition[],
-): ExitCheck {
-  const rules = exitRulesOf(journeys);
-  return async (contactId, eventName) => {
-    const journeyIds = rules.get(eventName);
-    if (!journeyIds) return 0;
-    const exited = await exitLiveStates(client.db.db, contactId, journeyIds, `exitOn:${eventName}`);
-    await cancelJourneyRuns(
-      client,
-      exited.map((s) => s.hatchetRunId),
-    );
-    return exited.length;
+): EventConsumers {
+  return {
+    triggers: new Set(journeys.map((j) => j.meta.trigger.event)),
+    exitRules: exitRulesOf(journeys),
+    cancelRuns: (runIds) => cancelJourneyRuns(client, runIds),
   };
 }
 

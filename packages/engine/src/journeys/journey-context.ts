@@ -10,7 +10,7 @@ import {
   updateJourneyState,
 } from "@hogsend/db";
 import { isSubscribed } from "../email/preferences/subscription.js";
-import type { PushedEventPayload } from "../ingest/push-events.js";
+import type { PushedEventPayload } from "../ingest/outbox-pusher.js";
 import {
   type JourneyContext,
   type JourneyDefinition,
@@ -80,15 +80,19 @@ export function createJourneyContext(deps: {
 
     async waitForEvent(options): Promise<WaitResult> {
       const key = nextKey("wait");
+      const label = `wait:${options.event}`;
+      // Declared before the wait's start is taken: from this commit on, ingest queues this
+      // contact's `options.event` for Hatchet even when no journey triggers on it, so an event
+      // that lands between the start and the wait registering still reaches it.
+      await updateJourneyState(db, state.id, {
+        status: "waiting",
+        waitingFor: options.event,
+        currentStep: label,
+      });
       const started = await hatchet.now();
       const deadline = started.getTime() + parseDuration(options.timeout);
       const expression = waitExpression(user.key, options.match);
-      const label = `wait:${options.event}`;
-      await updateJourneyState(db, state.id, {
-        status: "waiting",
-        waitDeadline: new Date(deadline),
-        currentStep: label,
-      });
+      await updateJourneyState(db, state.id, { waitDeadline: new Date(deadline) });
       await log("wait", key, label, { timeout: options.timeout, match: options.match ?? null });
       // Events that land between this call and the wait registering still count.
       let since = started;
@@ -122,7 +126,7 @@ export function createJourneyContext(deps: {
         // Not the one (fails `where`): wait on, past this event.
         since = new Date(new Date(payload.occurredAt).getTime() + 1);
       }
-      await updateJourneyState(db, state.id, { status: "active", waitDeadline: null });
+      await updateJourneyState(db, state.id, { status: "active", waitDeadline: null, waitingFor: null });
       return result;
     },
 

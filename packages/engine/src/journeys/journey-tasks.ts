@@ -1,5 +1,5 @@
 import type { JsonObject } from "@hatchet-dev/typescript-sdk/v1/index.js";
-import type { PushedEventPayload } from "../ingest/push-events.js";
+import type { PushedEventPayload } from "../ingest/outbox-pusher.js";
 import type { JourneyDefinition } from "./define-journey.js";
 import type { JourneyServices } from "./journey-services.js";
 import { runJourney } from "./run-journey.js";

@@ -14,7 +14,7 @@ import {
   type UserEvent,
 } from "@hogsend/db";
 import type { ContactEvents } from "../ingest/ingest-service.js";
-import type { PushedEventPayload } from "../ingest/push-events.js";
+import type { PushedEventPayload } from "../ingest/outbox-pusher.js";
 import type { HogsendClient } from "../platform/client.js";
 import { withDeadline } from "../platform/deadline.js";
 import { admit } from "./admit.js";
@@ -22,7 +22,7 @@ import type { JourneyDefinition } from "./define-journey.js";
 import { journeyTaskName } from "./journey-tasks.js";
 
 /**
- * The event a manual enrollment stores. It is pushed like any event, but no journey triggers
+ * The event a manual enrollment stores. It is queued for Hatchet like a trigger, but no journey triggers
  * on it: only the run started here, of the one named journey, sees it.
  */
 export const MANUAL_ENROLLMENT_EVENT = "journey.manual_enrollment";

@@ -10,7 +10,7 @@ import {
   type JourneyState,
 } from "@hogsend/db";
 import { distinctIdOf } from "../ingest/identity.js";
-import type { PushedEventPayload } from "../ingest/push-events.js";
+import type { PushedEventPayload } from "../ingest/outbox-pusher.js";
 import { admit } from "./admit.js";
 import { type JourneyDefinition, JourneyExit, type JourneyUser } from "./define-journey.js";
 import { createJourneyContext } from "./journey-context.js";

@@ -2,10 +2,13 @@ import type { TemplateRegistry } from "@hogsend/email";
 import { startEmailRedriveLoop } from "../email/outbound/email-redrive.js";
 import { createMailer, type DispatchVia, type Mailer, type MailerOptions } from "../email/outbound/mailer.js";
 import type { HealthContent } from "../health/health.js";
-import { startEventRedriveLoop } from "../ingest/event-redrive.js";
-import { createIngestService, type IngestService } from "../ingest/ingest-service.js";
+import {
+  createIngestService,
+  type IngestService,
+  type IngestServiceOptions,
+} from "../ingest/ingest-service.js";
 import type { JourneyDefinition } from "../journeys/define-journey.js";
-import { createExitCheck } from "../journeys/exit-check.js";
+import { journeyEventConsumers } from "../journeys/exit-check.js";
 import type { HogsendClient } from "../platform/client.js";
 import type { BackgroundLoop } from "../platform/interval-loop.js";
 import type { WebhookSource } from "../sources/define-webhook-source.js";
@@ -21,14 +24,19 @@ export interface RuntimeContent extends HealthContent {
 }
 
 /** A background loop a run mode keeps going. */
-export type LoopName = "event-redrive" | "email-redrive";
+export type LoopName = "event-outbox" | "email-redrive";
 
 export interface RuntimeOptions {
   /** How the mailer delivers what callers enqueue. Default: `hatchet` in the worker, else `in-process`. */
   dispatchVia?: DispatchVia | undefined;
   /** The mailer's in-call retry policy and stale-claim age (tests shorten them). */
   mailer?: Pick<MailerOptions, "retry" | "staleClaimMs"> | undefined;
-  /** What `start()` runs. Default: both redrives in the api, none elsewhere. */
+  /** Group-commit and outbox-pusher tuning (tests shorten the pusher's backoff). */
+  ingest?: IngestServiceOptions | undefined;
+  /**
+   * What `start()` runs. Default: the event outbox's pusher (LISTEN and sweep) in every process,
+   * the email redrive in the api.
+   */
   loops?: readonly LoopName[] | undefined;
 }
 
@@ -60,7 +68,7 @@ export function createRuntime(
   options: RuntimeOptions = {},
 ): Runtime {
   const journeys = content.journeys ?? [];
-  const ingest = createIngestService(client, { exitCheck: createExitCheck(client, journeys) });
+  const ingest = createIngestService(client, journeyEventConsumers(client, journeys), options.ingest);
   const mailer = content.templates
     ? createMailer(client, {
         templates: content.templates,
@@ -69,7 +77,8 @@ export function createRuntime(
         dispatchVia: options.dispatchVia ?? (client.role === "worker" ? "hatchet" : "in-process"),
       })
     : undefined;
-  const loopNames = options.loops ?? (client.role === "api" ? ["event-redrive", "email-redrive"] : []);
+  const loopNames =
+    options.loops ?? (client.role === "api" ? ["event-outbox", "email-redrive"] : ["event-outbox"]);
   let loops: BackgroundLoop[] | undefined;
 
   return {
@@ -81,14 +90,21 @@ export function createRuntime(
     mailer,
     start() {
       loops ??= loopNames.flatMap((name): BackgroundLoop[] => {
-        // Events stored while the engine was unreachable get pushed once it answers again.
-        if (name === "event-redrive") return [startEventRedriveLoop(client, ingest.pusher)];
+        // Queued events reach Hatchet: woken by writes here, by NOTIFY from other processes, and
+        // by a sweep for events whose backoff ran out (the engine was unreachable).
+        if (name === "event-outbox") {
+          ingest.pusher.start();
+          return [{ name, stop: () => ingest.pusher.stop() }];
+        }
         // Sends recorded but never delivered (a crash mid-dispatch, retries exhausted).
         return mailer ? [startEmailRedriveLoop(client, mailer)] : [];
       });
     },
     async stop() {
+      // Writes in flight finish before the pusher stops, so what they queued is not stranded here.
+      await ingest.idle();
       await Promise.all((loops ?? []).map((loop) => loop.stop()));
+      await ingest.pusher.stop();
       loops = [];
     },
   };
