@@ -18,7 +18,7 @@ type EventPage = {
     name: string;
     contactId: string;
     source: string;
-    pushState: string;
+    delivery: string;
     occurredAt: string;
   }[];
   nextCursor: string | null;
@@ -64,7 +64,7 @@ describe("GET /v1/admin/events", () => {
     expect(all.slice(0, 2).map((e) => e.id)).toEqual([ids[3], ids[2]]);
     expect(new Set(all.slice(2).map((e) => e.id))).toEqual(new Set([ids[0], ids[1]]));
     expect(
-      all.every((e) => e.contactId === contactId && e.source === "api" && e.pushState === "pushed"),
+      all.every((e) => e.contactId === contactId && e.source === "api" && e.delivery === "skipped"),
     ).toBe(true);
     const onlyA = await collect(`contactId=${contactId}&name=a_event`);
     expect(onlyA.map((e) => e.name)).toEqual(["a_event", "a_event", "a_event"]);
