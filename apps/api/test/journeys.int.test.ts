@@ -115,6 +115,8 @@ describe("journeys on the real Hatchet engine", () => {
       return rows[0]?.status === "completed" && rows;
     });
     const kinds = (await logs(done?.id)).map((l) => `${l.kind}:${l.message}`);
+    // Named from the journey's trigger: the run never reads the event back.
+    expect(kinds[0]).toBe("entered:entered on e2e_order_placed");
     expect(kinds).toContain("checkpoint:branch:paid");
     // Woken by its own order's checkout (total 42), not the other order's (total 5).
     const paid = await api.client.db.sql<{ data: Record<string, unknown> }[]>`
@@ -148,6 +150,21 @@ describe("journeys on the real Hatchet engine", () => {
     expect(await api.client.db.sql`select 1 from user_events where idempotency_key = ${idem}`).toHaveLength(
       1,
     );
+  }, 90_000);
+
+  it("(b2) an event pushed for a contact deleted meanwhile enrolls no one", async () => {
+    // An event no journey triggers on, standing in for one stored just before the deletion.
+    const { contactId, eventId } = await send({ name: "e2e_profile_viewed", userId: `u_${randomUUID()}` });
+    await api.client.db.sql`update contacts set deleted_at = now() where id = ${contactId}`;
+    // Delivered as the pusher would, after the deletion.
+    const payload = { eventId, userKey: contactId, properties: {}, occurredAt: new Date().toISOString() };
+    await api.client.hatchet.events.push("e2e_payment_failed", payload, { scope: contactId });
+    await eventually("the skip", async () => {
+      const rows = await api.client.db
+        .sql`select 1 from journey_logs where user_key = ${contactId} and journey_id = 'e2e-dunning' and kind = 'skipped' and message = 'contact deleted'`;
+      return rows.length === 1;
+    });
+    expect(await states(contactId, "e2e-dunning")).toHaveLength(0);
   }, 90_000);
 
   it("(c) an exitOn event during a sleep exits the state and cancels the run", async () => {

@@ -15,6 +15,7 @@ export * from "./queries/audit-logs.js";
 export * from "./queries/contacts.js";
 export * from "./queries/email-sends.js";
 export * from "./queries/email-tracking.js";
+export * from "./queries/enrollment.js";
 export * from "./queries/event-outbox.js";
 export * from "./queries/event-writes.js";
 export * from "./queries/events.js";

@@ -29,16 +29,6 @@ export async function findStateByRunId(
   return row;
 }
 
-/** Entries so far and the latest one, for entry limits. */
-export async function entryHistory(db: Queryable, userKey: string, journeyId: string) {
-  const rows = await db
-    .select({ startedAt: journeyStates.startedAt, status: journeyStates.status })
-    .from(journeyStates)
-    .where(and(eq(journeyStates.userKey, userKey), eq(journeyStates.journeyId, journeyId)))
-    .orderBy(desc(journeyStates.startedAt));
-  return { count: rows.length, latest: rows[0] };
-}
-
 /** Inserts a new live enrollment; undefined when one is already live (or this run already enrolled). */
 export async function insertJourneyState(
   db: Queryable,
@@ -137,15 +127,6 @@ export async function findJourneyLog(db: Queryable, idempotencyKey: string) {
     .select()
     .from(journeyLogs)
     .where(eq(journeyLogs.idempotencyKey, idempotencyKey))
-    .limit(1);
-  return row;
-}
-
-export async function getJourneyConfig(db: Queryable, journeyId: string) {
-  const [row] = await db
-    .select()
-    .from(journeyConfigs)
-    .where(eq(journeyConfigs.journeyId, journeyId))
     .limit(1);
   return row;
 }

@@ -252,6 +252,12 @@ describe("POST /v1/admin/journeys/:id/enroll", () => {
 
     const state = await waitingState(contactId, "adm-sleeper");
     expect(state).toMatchObject({ hatchet_run_id: enrolled.runId, trigger_event_id: enrolled.eventId });
+    // The run names its event without reading it back: the manual enrollment's, not the trigger's.
+    const entered = await api.client.db.sql`
+      select message, data from journey_logs where journey_state_id = ${state.id} and kind = 'entered'`;
+    expect(entered).toEqual([
+      { message: "entered on journey.manual_enrollment", data: { eventId: enrolled.eventId } },
+    ]);
     const [event] = await api.client.db.sql`select * from user_events where id = ${enrolled.eventId}`;
     expect(event).toMatchObject({
       event: "journey.manual_enrollment",

@@ -23,7 +23,8 @@ import type { ApiApp, AppEnv } from "../http/types.js";
 import type { IngestService } from "../ingest/ingest-service.js";
 import type { JourneyDefinition } from "../journeys/define-journey.js";
 import { cancelJourneyRuns } from "../journeys/exit-check.js";
-import { enrollManually, MANUAL_ENROLLMENT_EVENT } from "../journeys/manual-enrollment.js";
+import { enrollManually } from "../journeys/manual-enrollment.js";
+import { MANUAL_ENROLLMENT_EVENT } from "../journeys/trigger-event.js";
 import type { HogsendClient } from "../platform/client.js";
 
 const ConditionSchema = z.object({

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Condition } from "@hogsend/core";
-import { upsertContact } from "@hogsend/db";
+import { readEnrollment, upsertContact } from "@hogsend/db";
 import { type FakePostHog, startFakePostHog } from "@hogsend/devstack/fakes";
 import { createTestDatabase, type TestDatabase } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { distinctIdOf } from "../ingest/identity.js";
 import type { HogsendClient } from "../platform/client.js";
 import { testClient } from "../testing.js";
 import { admit } from "./admit.js";
@@ -58,13 +57,12 @@ const journeyWhere = (where: Condition[]) =>
 
 async function admitUser(client: HogsendClient, journey: ReturnType<typeof journeyWhere>, userId: string) {
   const contact = await upsertContact(client.db.db, { externalId: userId });
-  return admit(client.db.db, journey, {
-    userKey: contact.id,
-    contactId: contact.id,
+  const read = await readEnrollment(client.db.db, { contactId: contact.id, journeyId: journey.meta.id });
+  if (!read) throw new Error(`contact ${contact.id} not read back`);
+  return admit(journey, read, {
     eventProperties: { source: "web" },
     now: new Date(),
     persons: client.persons,
-    distinctId: distinctIdOf(contact),
   });
 }
 

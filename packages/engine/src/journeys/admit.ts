@@ -1,4 +1,5 @@
-import { entryHistory, getEmailPreferences, getJourneyConfig, type Queryable } from "@hogsend/db";
+import type { EnrollmentRead } from "@hogsend/db";
+import { distinctIdOf } from "../ingest/identity.js";
 import type { PersonProperties } from "../platform/client.js";
 import { type Admission, decideAdmission } from "./admission.js";
 import type { JourneyDefinition } from "./define-journey.js";
@@ -7,38 +8,33 @@ import { personPropertiesFor } from "./person-conditions.js";
 export type { Admission } from "./admission.js";
 
 /**
- * The enrollment guards on first entry only, over what the database knows: the operator's
- * override, this user's entry history and their preferences; plus PostHog person properties
- * when trigger.where reads `person.*`. The decision itself is `decideAdmission`, shared with
- * the journey test harness.
+ * The enrollment guards on first entry only, over what the database knows (`readEnrollment`, one
+ * statement: the operator's override, this user's entry history and their preferences), plus
+ * PostHog person properties when trigger.where reads `person.*`. The decision itself is
+ * `decideAdmission`, shared with the journey test harness.
  */
 export async function admit(
-  db: Queryable,
   journey: JourneyDefinition,
+  enrollment: EnrollmentRead,
   input: {
-    userKey: string;
-    contactId: string;
     eventProperties: Record<string, unknown>;
     now: Date;
     /** client.persons; without it `person.*` properties are missing. */
     persons?: PersonProperties | undefined;
-    /** The contact's PostHog distinct id (`distinctIdOf`). */
-    distinctId?: string | undefined;
   },
 ): Promise<Admission> {
   const { meta } = journey;
-  const [config, history, prefs, personProperties] = await Promise.all([
-    getJourneyConfig(db, meta.id),
-    entryHistory(db, input.userKey, meta.id),
-    getEmailPreferences(db, input.contactId),
-    input.distinctId ? personPropertiesFor(meta.trigger.where, input.persons, input.distinctId) : undefined,
-  ]);
+  const personProperties = await personPropertiesFor(
+    meta.trigger.where,
+    input.persons,
+    distinctIdOf(enrollment.contact),
+  );
   return decideAdmission(meta, {
-    configEnabled: config?.enabled,
+    configEnabled: enrollment.configEnabled,
     eventProperties: input.eventProperties,
     personProperties,
-    entries: { count: history.count, latestStartedAt: history.latest?.startedAt },
-    unsubscribedAll: prefs?.unsubscribedAll ?? false,
+    entries: enrollment.entries,
+    unsubscribedAll: enrollment.unsubscribedAll,
     now: input.now,
   });
 }

@@ -1,16 +1,25 @@
 import type { JsonObject } from "@hatchet-dev/typescript-sdk/v1/index.js";
+import { z } from "zod";
 import type { PushedEventPayload } from "../ingest/outbox-pusher.js";
 import type { JourneyDefinition } from "./define-journey.js";
 import type { JourneyServices } from "./journey-services.js";
 import { runJourney } from "./run-journey.js";
 
+/**
+ * A task input as Hogsend pushes it. The run trusts it (ids, properties, time) without reading
+ * the event back; properties that are not an object read as none, as they always have.
+ */
+const pushedEventSchema = z.object({
+  eventId: z.uuid(),
+  userKey: z.uuid(),
+  properties: z.record(z.string(), z.unknown()).catch({}),
+  occurredAt: z.iso.datetime({ offset: true }),
+});
+
 /** Validates a task input as an event Hogsend pushed. */
 function asPushedEvent(input: JsonObject): PushedEventPayload | undefined {
-  const { eventId, userKey, properties, occurredAt } = input;
-  if (typeof eventId !== "string" || typeof userKey !== "string" || typeof occurredAt !== "string")
-    return undefined;
-  const props = properties && typeof properties === "object" && !Array.isArray(properties) ? properties : {};
-  return { eventId, userKey, occurredAt, properties: props as Record<string, unknown> };
+  const parsed = pushedEventSchema.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Hatchet task name of a journey. */

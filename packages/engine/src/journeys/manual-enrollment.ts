@@ -9,8 +9,8 @@ import {
   findEventByIdempotencyKey,
   findJourneyLog,
   insertJourneyLog,
-  latestJourneyState,
   type Queryable,
+  readEnrollment,
   type UserEvent,
 } from "@hogsend/db";
 import type { ContactEvents } from "../ingest/ingest-service.js";
@@ -20,12 +20,7 @@ import { withDeadline } from "../platform/deadline.js";
 import { admit } from "./admit.js";
 import type { JourneyDefinition } from "./define-journey.js";
 import { journeyTaskName } from "./journey-tasks.js";
-
-/**
- * The event a manual enrollment stores. It is queued for Hatchet like a trigger, but no journey triggers
- * on it: only the run started here, of the one named journey, sees it.
- */
-export const MANUAL_ENROLLMENT_EVENT = "journey.manual_enrollment";
+import { ENROLLED_BY_METADATA, MANUAL_ENROLLMENT_EVENT } from "./trigger-event.js";
 
 const START_DEADLINE_MS = 5_000;
 
@@ -123,7 +118,8 @@ async function startRun(
   try {
     const run = await withDeadline(
       client.hatchet.runNoWait(task, payload, {
-        additionalMetadata: { userKey: event.userKey, eventId: event.id, enrolledBy: actor },
+        // The run names its event from this (`triggerEventName`): it never reads the event back.
+        additionalMetadata: { userKey: event.userKey, eventId: event.id, [ENROLLED_BY_METADATA]: actor },
       }),
       START_DEADLINE_MS,
       `starting ${task}`,
@@ -179,14 +175,9 @@ async function assertAdmissible(
     new AppError("CONFLICT", `Contact ${contact.id} cannot enter journey ${journey.meta.id}: ${reason}`, {
       details: { reason, ...details },
     });
-  const latest = await latestJourneyState(db, contact.id, journey.meta.id);
-  if (latest && (latest.status === "active" || latest.status === "waiting"))
-    throw refuse("already active", { stateId: latest.id, status: latest.status });
-  const admission = await admit(db, journey, {
-    userKey: contact.id,
-    contactId: contact.id,
-    eventProperties: properties,
-    now: new Date(),
-  });
+  const read = await readEnrollment(db, { contactId: contact.id, journeyId: journey.meta.id });
+  if (!read) throw new AppError("NOT_FOUND", `No contact ${contact.id}`);
+  if (read.live) throw refuse("already active", { stateId: read.live.id, status: read.live.status });
+  const admission = await admit(journey, read, { eventProperties: properties, now: new Date() });
   if (!admission.ok) throw refuse(admission.reason);
 }

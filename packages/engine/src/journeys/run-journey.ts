@@ -1,20 +1,20 @@
 import type { DurableContext, JsonObject } from "@hatchet-dev/typescript-sdk/v1/index.js";
 import {
   type Contact,
-  contactById,
-  eventById,
+  type EnrollmentRead,
+  enterJourney,
   findStateByRunId,
   finishJourneyState,
   insertJourneyLog,
-  insertJourneyState,
   type JourneyState,
+  readEnrollment,
 } from "@hogsend/db";
-import { distinctIdOf } from "../ingest/identity.js";
 import type { PushedEventPayload } from "../ingest/outbox-pusher.js";
 import { admit } from "./admit.js";
 import { type JourneyDefinition, JourneyExit, type JourneyUser } from "./define-journey.js";
 import { createJourneyContext } from "./journey-context.js";
 import type { JourneyServices } from "./journey-services.js";
+import { triggerEventName } from "./trigger-event.js";
 
 export type JourneyRunOutcome =
   | { outcome: "skipped"; reason: string }
@@ -22,7 +22,8 @@ export type JourneyRunOutcome =
 
 /**
  * One Hatchet run of a journey. A first run passes the guards and records the enrollment; a
- * replay (same Hatchet run id) finds that enrollment and continues without the guards.
+ * replay (same Hatchet run id) finds that enrollment and continues without the guards. From the
+ * pushed event to the enrollment: one read and one write, the read beside `hatchet.now()`.
  */
 export async function runJourney(
   services: JourneyServices,
@@ -30,66 +31,31 @@ export async function runJourney(
   payload: PushedEventPayload,
   hatchet: DurableContext<JsonObject>,
 ): Promise<JourneyRunOutcome> {
-  const { client } = services;
-  const { db } = client.db;
-  const { meta } = journey;
+  const { db } = services.client.db;
   const runId = hatchet.workflowRunId();
   // hatchet.now() is a durable memo: it takes a slot in the run's event log. Take it on every
   // run, replay included, so the log lines up when a new worker replays this run; taking it only
-  // on first entry (for the guards) breaks the replay with a non-determinism error.
-  const startedAt = await hatchet.now();
-  const [event, contact] = await Promise.all([
-    eventById(db, payload.eventId),
-    contactById(db, payload.userKey),
+  // on first entry (for the guards) breaks the replay with a non-determinism error. The read is
+  // no durable call, so it runs beside it without moving any slot.
+  const [startedAt, read] = await Promise.all([
+    hatchet.now(),
+    readEnrollment(db, { contactId: payload.userKey, journeyId: journey.meta.id, hatchetRunId: runId }),
   ]);
-  if (!event || !contact) return { outcome: "skipped", reason: "trigger event or contact no longer exists" };
-
-  let state = await findStateByRunId(db, runId);
-  if (!state) {
-    const admission = await admit(db, journey, {
-      userKey: payload.userKey,
-      contactId: contact.id,
-      eventProperties: event.properties,
-      now: startedAt,
-      persons: client.persons,
-      distinctId: distinctIdOf(contact),
-    });
-    const skip = async (reason: string) => {
-      await insertJourneyLog(db, {
-        journeyId: meta.id,
-        userKey: payload.userKey,
-        kind: "skipped",
-        message: reason,
-        idempotencyKey: `${runId}:skipped`,
-      });
-      return { outcome: "skipped" as const, reason };
-    };
-    if (!admission.ok) return skip(admission.reason);
-    state =
-      (await insertJourneyState(db, {
-        journeyId: meta.id,
-        userKey: payload.userKey,
-        contactId: contact.id,
-        hatchetRunId: runId,
-        triggerEventId: event.id,
-        entryCount: admission.entryCount,
-        currentStep: "entered",
-      })) ?? (await findStateByRunId(db, runId));
-    if (!state) return skip("already active");
-    await insertJourneyLog(db, {
-      journeyStateId: state.id,
-      journeyId: meta.id,
-      userKey: payload.userKey,
-      kind: "entered",
-      message: `entered on ${event.event}`,
-      data: { eventId: event.id },
-      idempotencyKey: `${runId}:entered`,
-    });
-  }
+  if (!read) return { outcome: "skipped", reason: "contact no longer exists" };
+  // The pushed payload carries the event; its name is the journey's trigger (or a manual
+  // enrollment's own event), so the event row is never read back.
+  const event = {
+    id: payload.eventId,
+    name: triggerEventName(journey.meta, hatchet.additionalMetadata()),
+    properties: payload.properties,
+    occurredAt: new Date(payload.occurredAt),
+  };
+  const state = read.state ?? (await enroll(services, journey, read, { runId, startedAt, event }));
+  if ("skipped" in state) return { outcome: "skipped", reason: state.skipped };
   if (state.status !== "active" && state.status !== "waiting")
     return { outcome: "already-finished", stateId: state.id };
 
-  const user = toJourneyUser(contact, event.id, event.event, event.properties, event.occurredAt);
+  const user = toJourneyUser(read.contact, event);
   const ctx = createJourneyContext({ services, journey, state, user, hatchet });
   try {
     await journey.run(user, ctx);
@@ -110,13 +76,56 @@ export async function runJourney(
   return { outcome: "completed", stateId: state.id };
 }
 
-function toJourneyUser(
-  contact: Contact,
-  eventId: string,
-  eventName: string,
-  properties: Record<string, unknown>,
-  occurredAt: Date,
-): JourneyUser {
+/**
+ * A first run's guards and enrollment: the state and its "entered" log in one write, or a
+ * "skipped" log with the reason (both keyed by the run, so a replay writes neither twice).
+ */
+async function enroll(
+  { client }: JourneyServices,
+  journey: JourneyDefinition,
+  read: EnrollmentRead,
+  run: { runId: string; startedAt: Date; event: JourneyUser["event"] },
+): Promise<JourneyState | { skipped: string }> {
+  const { db } = client.db;
+  const { meta } = journey;
+  const { runId, event } = run;
+  const skip = async (reason: string) => {
+    await insertJourneyLog(db, {
+      journeyId: meta.id,
+      userKey: read.contact.id,
+      kind: "skipped",
+      message: reason,
+      idempotencyKey: `${runId}:skipped`,
+    });
+    return { skipped: reason };
+  };
+  // A forgotten person is not brought back by an event stored before the deletion.
+  if (read.contact.deletedAt) return skip("contact deleted");
+  const admission = await admit(journey, read, {
+    eventProperties: event.properties,
+    now: run.startedAt,
+    persons: client.persons,
+  });
+  if (!admission.ok) return skip(admission.reason);
+  // Known already; the live unique index still decides a race below.
+  if (read.live) return skip("already active");
+  const state =
+    (await enterJourney(db, {
+      journeyId: meta.id,
+      userKey: read.contact.id,
+      contactId: read.contact.id,
+      hatchetRunId: runId,
+      triggerEventId: event.id,
+      entryCount: admission.entryCount,
+      message: `entered on ${event.name}`,
+    })) ??
+    // Refused: a replay of this run that enrolled meanwhile continues as that enrollment; any
+    // other conflict is another live enrollment.
+    (await findStateByRunId(db, runId));
+  return state ?? skip("already active");
+}
+
+function toJourneyUser(contact: Contact, event: JourneyUser["event"]): JourneyUser {
   return {
     key: contact.id,
     contactId: contact.id,
@@ -124,7 +133,7 @@ function toJourneyUser(
     email: contact.email,
     anonymousId: contact.anonymousId,
     properties: contact.properties,
-    event: { id: eventId, name: eventName, properties, occurredAt },
+    event,
   };
 }
 
