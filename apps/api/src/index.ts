@@ -1,6 +1,6 @@
 /**
  * The api run mode: env → client → boot guard → runtime → createApp → serve on PORT, then the
- * runtime's background loops (event and email redrives).
+ * runtime's background loops (the event outbox pusher, the email redrive).
  * `node apps/api/dist/index.js` in the image, `pnpm --filter @hogsend/api dev` from source.
  */
 import { ensureBootstrapApiKey, ensureFirstAdmin } from "@hogsend/access";
