@@ -1,3 +1,4 @@
+import { applyNamespace } from "@hatchet-dev/typescript-sdk/util/apply-namespace.js";
 import {
   completeOutboxEvents,
   EVENT_OUTBOX_CHANNEL,
@@ -58,7 +59,8 @@ function isRefusal(err: unknown): boolean {
   const cause = (err as { cause?: { code?: unknown } }).cause;
   const code = cause?.code ?? (err as { code?: unknown }).code;
   if (typeof code === "number" && REFUSED_CODES.has(code)) return true;
-  return /larger than max/i.test((err as Error).message ?? "");
+  // gRPC says RESOURCE_EXHAUSTED both for a rate limit and for a message over the size limit.
+  return /larger than/i.test((err as Error).message ?? "");
 }
 
 const payloadOf = (e: LeasedEvent): PushedEventPayload => ({
@@ -71,7 +73,7 @@ const payloadOf = (e: LeasedEvent): PushedEventPayload => ({
 /**
  * Carries queued events from `event_outbox` to Hatchet, off the request path. One per process;
  * pushers in other processes share the work through `FOR UPDATE SKIP LOCKED` leases. Events go
- * out in bulk calls per event name, sized by bytes, and leave the outbox once the engine accepted
+ * out in mixed-name bulk calls, in outbox order, sized by bytes, and leave the outbox once the engine accepted
  * them (delivery is at least once). A failed call backs its events off, capped; events the engine
  * refused as a batch are retried one by one, and one refused on its own is parked with its error,
  * so a poison event never holds up the events behind it.
@@ -95,49 +97,53 @@ export function createOutboxPusher(
   let sweep: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
-  /** Bulk calls: per event name, cut by payload bytes; events refused before go one per call. */
+  /** Bulk calls in outbox order, mixed names, cut by payload bytes; events refused before go alone. */
   function callsFor(events: LeasedEvent[]): LeasedEvent[][] {
     const calls: LeasedEvent[][] = [];
-    const byName = new Map<string, LeasedEvent[]>();
+    let call: LeasedEvent[] = [];
+    let bytes = 0;
     for (const e of events) {
-      if (e.lastErrorPermanent) calls.push([e]);
-      else byName.set(e.event, [...(byName.get(e.event) ?? []), e]);
-    }
-    for (const group of byName.values()) {
-      let call: LeasedEvent[] = [];
-      let bytes = 0;
-      for (const e of group) {
-        const size = JSON.stringify(e.properties).length + 200;
-        if (call.length > 0 && bytes + size > maxBatchBytes) {
-          calls.push(call);
-          call = [];
-          bytes = 0;
-        }
-        call.push(e);
-        bytes += size;
+      if (e.lastErrorPermanent) {
+        calls.push([e]);
+        continue;
       }
-      if (call.length > 0) calls.push(call);
+      const size = JSON.stringify(e.properties).length + e.event.length + 200;
+      if (call.length > 0 && bytes + size > maxBatchBytes) {
+        calls.push(call);
+        call = [];
+        bytes = 0;
+      }
+      call.push(e);
+      bytes += size;
     }
+    if (call.length > 0) calls.push(call);
     return calls;
   }
+
+  /**
+   * One BulkPush of events with different names. The SDK's `bulkPush` takes a single name, so this
+   * calls the engine's gRPC method itself, as the SDK does (namespaced key, JSON payload and
+   * metadata), and without the SDK's in-call retries: the outbox's backoff is the retry.
+   */
+  const bulkPush = (call: LeasedEvent[]) => {
+    const { events } = client.hatchet;
+    return events.client.bulkPush({
+      events: call.map((e) => ({
+        key: applyNamespace(e.event, events.config.namespace),
+        payload: JSON.stringify(payloadOf(e)),
+        eventTimestamp: new Date(),
+        additionalMetadata: JSON.stringify({ userKey: e.userKey, eventId: e.id }),
+        // Scope lets a durable wait filter on the user inside Hatchet.
+        scope: e.userKey,
+      })),
+    });
+  };
 
   async function pushCall(call: LeasedEvent[], round: PushRound) {
     const [first] = call;
     if (!first) return;
     try {
-      await withDeadline(
-        client.hatchet.events.bulkPush(
-          first.event,
-          call.map((e) => ({
-            payload: payloadOf(e),
-            // Scope lets a durable wait filter on the user inside Hatchet.
-            scope: e.userKey,
-            additionalMetadata: { userKey: e.userKey, eventId: e.id },
-          })),
-        ),
-        pushDeadlineMs,
-        "hatchet event push",
-      );
+      await withDeadline(bulkPush(call), pushDeadlineMs, "hatchet event push");
       await completeOutboxEvents(
         sql,
         call.map((e) => e.id),
