@@ -53,8 +53,20 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** Runs the script against this file's api; later flags override the defaults given here. */
 function bench(args: string[]) {
-  return runToExit(tsx, [script, "--url", url, "--duration", "1s", "--warmup", "0s", "--json", ...args], {
+  const defaults = [
+    "--url",
+    url,
+    "--api-pid",
+    String(api.pid),
+    "--duration",
+    "1s",
+    "--warmup",
+    "0s",
+    "--json",
+  ];
+  return runToExit(tsx, [script, ...defaults, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, DATABASE_URL: database.url },
     timeoutMs: 30_000,
@@ -69,6 +81,31 @@ async function ingestKey() {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Every 202 is one stored row, and none is left pending or parked: each was handed to Hatchet or,
+ * when no journey consumes it, stored only. Checked in SQL beside the harness's own count.
+ */
+async function expectStoredAndSettled(summary: BenchSummary) {
+  const prefix = `bench-${summary.runId}-`;
+  const [stored] = await sql<{ n: number }[]>`
+    select count(*)::int as n from user_events where starts_with(idempotency_key, ${prefix})`;
+  expect(stored?.n).toBe(summary.api.accepted + summary.api.warmup.accepted);
+  const [outbox] = await sql<{ exists: boolean }[]>`select to_regclass('event_outbox') is not null as exists`;
+  const [unpushed] = outbox?.exists
+    ? await sql<{ n: number }[]>`
+        select count(*)::int as n from event_outbox o join user_events e on e.id = o.event_id
+        where starts_with(e.idempotency_key, ${prefix})`
+    : await sql<{ n: number }[]>`
+        select count(*)::int as n from user_events
+        where starts_with(idempotency_key, ${prefix}) and push_state <> 'pushed'`;
+  expect(unpushed?.n).toBe(0);
+
+  const p = summary.pushStates;
+  expect(p?.stored).toBe(stored?.n);
+  expect((p?.pushed ?? 0) + (p?.skipped ?? 0)).toBe(stored?.n);
+  expect(p).toMatchObject({ pending: 0, parked: 0 });
 }
 
 describe("pnpm bench:ingest", () => {
@@ -91,18 +128,15 @@ describe("pnpm bench:ingest", () => {
     expect(summary.api.latency.p50).toBeGreaterThan(0);
     expect(summary.api.latency.p99).toBeGreaterThanOrEqual(summary.api.latency.p50);
 
-    // Every 202 is one stored row, pushed to Hatchet, as the harness reported.
-    const rows = await sql<{ push_state: string; n: number }[]>`
-      select push_state, count(*)::int as n from user_events
-      where starts_with(idempotency_key, ${`bench-${summary.runId}-`}) group by push_state`;
-    expect(rows).toEqual([{ push_state: "pushed", n: summary.api.accepted }]);
-    expect(summary.pushStates).toEqual({
-      stored: summary.api.accepted,
-      pushed: summary.api.accepted,
-      pending: 0,
-    });
+    await expectStoredAndSettled(summary);
+    expect(summary.api.mode).toBe("closed");
+    expect(summary.api.clientCpuPct).toBeGreaterThan(0);
+    expect(summary.apiPeakRssMb).toBeGreaterThan(0);
 
     if (!("results" in summary.baseline)) throw new Error(`baseline skipped: ${summary.baseline.skipped}`);
+    // The api's pool, read from its connections: the baseline's writers share as many.
+    expect(summary.baseline.pool).toBeGreaterThan(0);
+    expect(summary.baseline.poolSource).toContain("the api's open connections");
     const expectedRows = Math.max(summary.api.accepted, 300);
     expect(summary.baseline.results.map((r) => [r.mode, r.rows, r.transactions])).toEqual([
       ["row", expectedRows, expectedRows],
@@ -112,6 +146,50 @@ describe("pnpm bench:ingest", () => {
       expect(r.apiRatio).toBeCloseTo(summary.api.eventsPerSecond / r.rowsPerSecond);
     const scratch = await sql`select 1 from pg_database where datname = ${`${summary.runId}_baseline`}`;
     expect(scratch).toHaveLength(0);
+  }, 40_000);
+
+  it("open loop: sends on schedule whatever the answers, times from the scheduled send, and skips the baseline", async () => {
+    const run = await bench(["--key", await ingestKey(), "--rate", "20", "--duration", "2s"]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as BenchSummary;
+    // 20/s for 2 s: events due at 0, 50, …, 1950 ms.
+    expect(summary.api.open).toMatchObject({
+      offeredPerSecond: 20,
+      scheduled: 40,
+      sent: 40,
+      maxInFlight: 1024,
+    });
+    expect(summary.api).toMatchObject({ mode: "open", accepted: 40, errors: {} });
+    expect(summary.api.latency.count).toBe(40);
+    expect(summary.api.clientCpuPct).toBeGreaterThan(0);
+    expect(summary.apiPeakRssMb).toBeGreaterThan(0);
+    await expectStoredAndSettled(summary);
+    expect(summary.baseline).toEqual({ skipped: expect.stringContaining("open loop") });
+    expect(run.stderr).toMatch(/^RESULT ingest mode=open offered_per_s=20 events_per_s=[\d.]+ p50_ms=/m);
+    expect(run.stderr).toMatch(/ errors=0 late_sends=\d+ client_cpu_pct=[\d.]+ api_peak_rss_mb=[\d.]+$/m);
+  }, 40_000);
+
+  it("open loop: an event due while --max-in-flight requests are open is not sent, and counts as an error", async () => {
+    // The key is refused, fast; one request open at most, offered faster than any answer comes.
+    const run = await bench([
+      "--key",
+      "hsk_not-a-real-key",
+      "--rate",
+      "2000",
+      "--max-in-flight",
+      "1",
+      "--no-baseline",
+    ]);
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout) as BenchSummary;
+    const open = summary.api.open;
+    if (!open) throw new Error("no open-loop stats");
+    expect(open.sent).toBeGreaterThan(0);
+    expect(open.sent).toBeLessThan(open.scheduled);
+    expect(summary.api.errors).toEqual({
+      "401": open.sent,
+      "not sent (in-flight cap)": open.scheduled - open.sent,
+    });
   }, 40_000);
 
   it("counts every non-202 as an error by status and exits 1", async () => {

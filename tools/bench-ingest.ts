@@ -1,21 +1,24 @@
 /**
  * `pnpm bench:ingest`: throughput and latency of POST /v1/events against the real api on real
- * Postgres, Redis and Hatchet, next to the physical limit of writing the same rows straight
- * into Postgres. Self-contained by default (devstack + the built api); `--url --key` drives an
- * api that is already running. `--help` lists the flags.
+ * Postgres, Redis and Hatchet. Closed loop (default) next to the best direct write of the same
+ * rows into Postgres; open loop (`--rate N`) at a fixed offered rate, latency measured from each
+ * event's scheduled send time. Self-contained by default (devstack + the built api); `--url
+ * --key` drives an api that is already running. `--help` lists the flags.
  *
- * Exits 1 when the api answered anything but 202, accepted nothing, or stored a different
- * number of rows than it accepted.
+ * Exits 1 when the api answered anything but 202 (or an event could not be sent), accepted
+ * nothing, stored a different number of rows than it accepted, or left events pending or parked.
  */
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { type BaselineResult, runBaselines } from "./bench/baseline.js";
-import { countPushStates, createMigratedDatabase, type PushStates } from "./bench/databases.js";
+import { countApiConnections, countPushStates, createMigratedDatabase } from "./bench/databases.js";
 import { BENCH_EVENT_NAMES, createEventSource } from "./bench/events.js";
 import { countHatchetEvents } from "./bench/hatchet-events.js";
-import { driveIngest } from "./bench/load.js";
+import { driveIngest, errorTotal, type LoadResult } from "./bench/load.js";
 import { type LocalApi, startLocalApi } from "./bench/local-api.js";
+import { driveOpenLoop } from "./bench/open-loop.js";
 import { type BenchOptions, parseBenchOptions, USAGE, UsageError } from "./bench/options.js";
+import { peakRssMb } from "./bench/process-stats.js";
 import { type BenchSummary, formatSummary } from "./bench/report.js";
 import { resultLine } from "./bench/result-line.js";
 
@@ -61,8 +64,26 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-async function baseline(serverUrl: string | undefined, accepted: number): Promise<BenchSummary["baseline"]> {
+/** The api's pool size unless --pool says otherwise: what the baseline's writers share. */
+async function baselinePool(databaseUrl: string | undefined): Promise<{ pool: number; source: string }> {
+  if (options.pool) return { pool: options.pool, source: "--pool" };
+  const seen = databaseUrl ? await countApiConnections(databaseUrl).catch(() => 0) : 0;
+  if (seen > 0) return { pool: seen, source: "the api's open connections after its run" };
+  return { pool: 10, source: "the api's connections not seen: createDb's default" };
+}
+
+async function baseline(
+  serverUrl: string | undefined,
+  accepted: number,
+  pool: { pool: number; source: string },
+): Promise<BenchSummary["baseline"]> {
   if (options.skipBaseline) return { skipped: "--no-baseline" };
+  if (options.mode === "open") {
+    return {
+      skipped:
+        "open loop: the api's rate is the offered rate, not its capacity (run the closed loop for the ratio)",
+    };
+  }
   if (accepted === 0) return { skipped: "the api accepted no events, so there is nothing to compare" };
   if (!serverUrl) {
     return {
@@ -74,7 +95,9 @@ async function baseline(serverUrl: string | undefined, accepted: number): Promis
   // too short to time. The comparison is of rates, so the baseline tops the count up (with
   // more events of the same kind) until its timing means something.
   const rows = Math.max(accepted, options.baselineMinRows);
-  log(`baseline: writing ${rows} rows straight into a scratch database on the same Postgres`);
+  log(
+    `baseline: writing ${rows} rows straight into a scratch database on the same Postgres, ${options.concurrency} writers over ${pool.pool} connections`,
+  );
   const scratch = await createMigratedDatabase(serverUrl, `${runId}_baseline`);
   let results: BaselineResult[];
   try {
@@ -82,6 +105,7 @@ async function baseline(serverUrl: string | undefined, accepted: number): Promis
       databaseUrl: scratch.url,
       rows,
       concurrency: options.concurrency,
+      pool: pool.pool,
       batchSize: options.batchSize,
       users: options.users,
       seed,
@@ -93,8 +117,37 @@ async function baseline(serverUrl: string | undefined, accepted: number): Promis
   }
   return {
     apiAccepted: accepted,
+    pool: pool.pool,
+    poolSource: pool.source,
     results: results.map((r) => ({ ...r, batchSize: options.batchSize, apiRatio: 0 })),
   };
+}
+
+function drive(target: { url: string; key: string }): Promise<LoadResult> {
+  const events = createEventSource({ keyPrefix, users: options.users, seed });
+  const common = {
+    url: target.url,
+    key: target.key,
+    warmupMs: options.warmupMs,
+    durationMs: options.durationMs,
+    events,
+    progress: (line: string) => log(`api ${line}`),
+    signal: interrupt.signal,
+  };
+  if (options.mode === "open" && options.ratePerSecond !== undefined) {
+    log(
+      `driving POST ${target.url}/v1/events open loop: ${options.ratePerSecond} events/s offered, at most ${options.maxInFlight} in flight, ${options.warmupMs / 1000}s warm-up, ${options.durationMs / 1000}s measured`,
+    );
+    return driveOpenLoop({
+      ...common,
+      ratePerSecond: options.ratePerSecond,
+      maxInFlight: options.maxInFlight,
+    });
+  }
+  log(
+    `driving POST ${target.url}/v1/events closed loop: ${options.concurrency} workers, ${options.warmupMs / 1000}s warm-up, ${options.durationMs / 1000}s measured`,
+  );
+  return driveIngest({ ...common, concurrency: options.concurrency });
 }
 
 async function main(): Promise<number> {
@@ -118,23 +171,13 @@ async function main(): Promise<number> {
     databaseUrl = local.databaseUrl;
   }
 
-  log(
-    `driving POST ${target.url}/v1/events: ${options.concurrency} workers, ${options.warmupMs / 1000}s warm-up, ${options.durationMs / 1000}s measured`,
-  );
   const startedAt = new Date();
-  const api = await driveIngest({
-    url: target.url,
-    key: target.key,
-    concurrency: options.concurrency,
-    warmupMs: options.warmupMs,
-    durationMs: options.durationMs,
-    events: createEventSource({ keyPrefix, users: options.users, seed }),
-    progress: (line) => log(`api ${line}`),
-    signal: interrupt.signal,
-  });
+  const api = await drive(target);
+  const apiPeakRssMb = peakRssMb(local ? local.apiPid : options.apiPid);
+  const pool = await baselinePool(databaseUrl);
 
-  let pushStates: PushStates | undefined;
-  if (databaseUrl) pushStates = await countPushStates(databaseUrl, keyPrefix);
+  let pushStates: BenchSummary["pushStates"];
+  if (databaseUrl) pushStates = await countPushStates(databaseUrl, keyPrefix, options.settleMs);
   let hatchetEvents: number | undefined;
   if (local) {
     // The run's namespace is its own, so every event under it since the start is this run's.
@@ -147,7 +190,7 @@ async function main(): Promise<number> {
   }
 
   const serverUrl = local ? local.serverUrl : databaseUrl;
-  const base = await baseline(serverUrl, api.accepted);
+  const base = await baseline(serverUrl, api.accepted, pool);
   if ("results" in base) {
     for (const r of base.results) r.apiRatio = api.eventsPerSecond / r.rowsPerSecond;
   }
@@ -159,20 +202,30 @@ async function main(): Promise<number> {
     warmupMs: options.warmupMs,
     users: options.users,
     api,
+    apiPeakRssMb,
     pushStates,
     hatchetEvents,
     baseline: base,
   };
   const text = formatSummary(summary);
-  const errorCount = Object.values(api.errors).reduce((a, b) => a + b, 0);
+  const errorCount = errorTotal(api);
   const singleRow = "results" in base ? base.results.find((r) => r.mode === "row") : undefined;
+  const batch = "results" in base ? base.results.find((r) => r.mode === "batch") : undefined;
   const result = resultLine("ingest", {
+    mode: api.mode,
+    offered_per_s: api.open?.offeredPerSecond,
     events_per_s: api.eventsPerSecond,
     p50_ms: api.latency.p50,
+    p95_ms: api.latency.p95,
     p99_ms: api.latency.p99,
+    max_ms: api.latency.max,
     errors: errorCount,
+    late_sends: api.open?.lateSends,
     baseline_1row: singleRow?.rowsPerSecond,
+    baseline_batch: batch?.rowsPerSecond,
     ratio: singleRow ? api.eventsPerSecond / singleRow.rowsPerSecond : undefined,
+    client_cpu_pct: api.clientCpuPct,
+    api_peak_rss_mb: apiPeakRssMb,
   });
   if (options.json) {
     process.stderr.write(`${text}\n${result}\n`);
@@ -182,7 +235,8 @@ async function main(): Promise<number> {
   }
 
   const storedMismatch = pushStates && pushStates.stored !== api.accepted + api.warmup.accepted;
-  if (errorCount > 0 || api.accepted === 0 || storedMismatch) {
+  const unpushed = pushStates && pushStates.pending + pushStates.parked > 0;
+  if (errorCount > 0 || api.accepted === 0 || storedMismatch || unpushed) {
     if (local) log(`api output (tail):\n${local.output().slice(-4_000)}`);
     return 1;
   }

@@ -45,19 +45,84 @@ export async function createMigratedDatabase(serverUrl: string, name: string): P
 export interface PushStates {
   /** Rows this run stored (its idempotency-key prefix). */
   stored: number;
+  /** Handed to Hatchet: `push_state = 'pushed'`, or (outbox schema) `'queued'` with no outbox row left. */
   pushed: number;
+  /** Stored only: no journey consumes the event (`push_state = 'skipped'`). */
+  skipped: number;
+  /** Still to be pushed: `push_state = 'pending'`, or an outbox row that is not parked. */
   pending: number;
+  /** Given up on after repeated failures: an outbox row with `parked_at` set. */
+  parked: number;
 }
 
-/** How many of this run's events are stored, and how many Hatchet accepted. */
-export async function countPushStates(databaseUrl: string, keyPrefix: string): Promise<PushStates> {
+/**
+ * How this run's stored events stand towards Hatchet. Reads either schema: the outbox one
+ * (`event_outbox`, `push_state` `queued`/`skipped`) or the earlier one (`pending`/`pushed` on
+ * the event row).
+ */
+async function readPushStates(sql: postgres.Sql, keyPrefix: string): Promise<PushStates> {
+  const prefix = `${keyPrefix}-`;
+  const [outbox] = await sql<{ exists: boolean }[]>`select to_regclass('event_outbox') is not null as exists`;
+  if (outbox?.exists) {
+    const [row] = await sql<PushStates[]>`
+      select count(*)::int as stored,
+        count(*) filter (where e.push_state = 'queued' and o.id is null)::int as pushed,
+        count(*) filter (where e.push_state = 'skipped')::int as skipped,
+        count(o.id) filter (where o.parked_at is null)::int as pending,
+        count(o.id) filter (where o.parked_at is not null)::int as parked
+      from user_events e left join event_outbox o on o.event_id = e.id
+      where starts_with(e.idempotency_key, ${prefix})`;
+    if (!row) throw new Error("the push-state count returned no row");
+    return row;
+  }
+  const rows = await sql<{ push_state: string; n: number }[]>`
+    select push_state, count(*)::int as n from user_events
+    where starts_with(idempotency_key, ${prefix}) group by push_state`;
+  const of = (state: string) => rows.find((r) => r.push_state === state)?.n ?? 0;
+  return {
+    stored: rows.reduce((sum, r) => sum + r.n, 0),
+    pushed: of("pushed"),
+    skipped: of("skipped"),
+    pending: of("pending"),
+    parked: 0,
+  };
+}
+
+/**
+ * This run's events by push state, once none is pending or `settleMs` has passed: pushing may
+ * run behind the answer (an outbox), so the count waits for it to catch up.
+ */
+export async function countPushStates(
+  databaseUrl: string,
+  keyPrefix: string,
+  settleMs: number,
+): Promise<PushStates & { settleMs: number }> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const started = performance.now();
+  try {
+    for (;;) {
+      const states = await readPushStates(sql, keyPrefix);
+      const waited = performance.now() - started;
+      if (states.pending === 0 || waited >= settleMs) return { ...states, settleMs: waited };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * Connections the api holds open on its database: its pool, once a run has filled it (the pool
+ * closes no idle connection). A connection that only LISTENs is not the pool's. 0 when none is seen.
+ */
+export async function countApiConnections(databaseUrl: string): Promise<number> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql<{ push_state: string; n: number }[]>`
-      select push_state, count(*)::int as n from user_events
-      where starts_with(idempotency_key, ${`${keyPrefix}-`}) group by push_state`;
-    const of = (state: string) => rows.find((r) => r.push_state === state)?.n ?? 0;
-    return { stored: rows.reduce((sum, r) => sum + r.n, 0), pushed: of("pushed"), pending: of("pending") };
+    const [row] = await sql<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and application_name = 'hogsend-api'
+        and query not ilike 'listen %'`;
+    return row?.n ?? 0;
   } finally {
     await sql.end();
   }

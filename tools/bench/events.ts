@@ -102,3 +102,28 @@ export function toRequestBody(event: BenchEvent): string {
     idempotencyKey: event.idempotencyKey,
   });
 }
+
+/**
+ * Trigger events for a journey: one per new user, so each may enrol (an `entryLimit` of `once`
+ * refuses no one). Keys are `<keyPrefix>-<n>`.
+ */
+export function createTriggerSource(options: { keyPrefix: string; event: string }): EventSource {
+  let issued = 0;
+  return {
+    get issued() {
+      return issued;
+    },
+    next() {
+      const n = issued++;
+      const userId = `${options.keyPrefix}-user-${n}`;
+      return {
+        name: options.event,
+        userId,
+        email: `${userId}@example.com`,
+        eventProperties: { plan: "free", source: "bench" },
+        contactProperties: { firstName: `Bench ${n}` },
+        idempotencyKey: `${options.keyPrefix}-${n}`,
+      };
+    },
+  };
+}

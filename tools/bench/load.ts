@@ -1,7 +1,7 @@
-import http from "node:http";
-import https from "node:https";
 import { type EventSource, toRequestBody } from "./events.js";
+import { createEventPoster } from "./http-post.js";
 import { LatencyRecorder, type LatencySummary } from "./latency.js";
+import { startCpuMeter } from "./process-stats.js";
 
 export interface LoadOptions {
   /** Base URL of the api, without a trailing slash. */
@@ -12,33 +12,58 @@ export interface LoadOptions {
   durationMs: number;
   events: EventSource;
   /** Stops the load early (Ctrl-C). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called once a second with the accepted rate over that second. */
   progress(line: string): void;
 }
 
+/** What the open loop adds to a load result. */
+export interface OpenLoopStats {
+  offeredPerSecond: number;
+  /** Events whose scheduled send time fell inside the measured window. */
+  scheduled: number;
+  /** Of those, sent; the rest found `maxInFlight` requests open (counted under `errors` too). */
+  sent: number;
+  maxInFlight: number;
+  peakInFlight: number;
+  /** Sent later than `LATE_SEND_MS` after their scheduled time: the client fell behind. */
+  lateSends: number;
+  maxSendLagMs: number;
+}
+
 export interface LoadResult {
+  mode: "closed" | "open";
   /** 202s answered for requests sent inside the measured window. */
   accepted: number;
-  /** Everything else in the window, by HTTP status or network error code. */
+  /** Everything else in the window, by HTTP status, network error code, or why it was not sent. */
   errors: Record<string, number>;
   /** The first response body seen for each error kind, to tell what went wrong. */
   errorSamples: Record<string, string>;
   /** From the start of the window until the last request sent in it was answered. */
   elapsedMs: number;
   eventsPerSecond: number;
+  /** Closed loop: from send to answer. Open loop: from the scheduled send time to the answer. */
   latency: LatencySummary;
+  /** The load client's own CPU over the window, in % of one core: near 100 it was the bottleneck. */
+  clientCpuPct: number;
   /** Requests (any outcome) and 202s during the warm-up, not part of the figures. */
   warmup: { requests: number; accepted: number };
+  open?: OpenLoopStats;
 }
 
-interface Outcome {
-  /** `202`, another status, or an error code such as `ECONNRESET`. */
-  kind: string;
-  body: string;
+/** Adds one error of `kind` to a result's tallies. */
+export function countError(
+  result: Pick<LoadResult, "errors" | "errorSamples">,
+  kind: string,
+  sample: string,
+): void {
+  result.errors[kind] = (result.errors[kind] ?? 0) + 1;
+  result.errorSamples[kind] ??= sample.slice(0, 300);
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
+export function errorTotal(result: Pick<LoadResult, "errors">): number {
+  return Object.values(result.errors).reduce((a, b) => a + b, 0);
+}
 
 /**
  * A closed loop: `concurrency` workers, each sending one event and waiting for its answer
@@ -47,49 +72,15 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * window count.
  */
 export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
-  const target = new URL(`${options.url}/v1/events`);
-  const transport = target.protocol === "https:" ? https : http;
-  const agent = new transport.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const poster = createEventPoster({ url: options.url, key: options.key, maxSockets: options.concurrency });
   const latency = new LatencyRecorder();
-  const errors: Record<string, number> = {};
-  const errorSamples: Record<string, string> = {};
+  const tally = { errors: {} as Record<string, number>, errorSamples: {} as Record<string, string> };
   const warmup = { requests: 0, accepted: 0 };
   let accepted = 0;
 
-  const send = (body: string): Promise<Outcome> =>
-    new Promise((resolve) => {
-      const req = transport.request(
-        target,
-        {
-          method: "POST",
-          agent,
-          headers: {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(body),
-            authorization: `Bearer ${options.key}`,
-          },
-          timeout: REQUEST_TIMEOUT_MS,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({ kind: String(res.statusCode), body: Buffer.concat(chunks).toString("utf8") }),
-          );
-          res.on("error", (err: NodeJS.ErrnoException) =>
-            resolve({ kind: err.code ?? "ERESPONSE", body: "" }),
-          );
-        },
-      );
-      req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
-      req.on("error", (err: NodeJS.ErrnoException) =>
-        resolve({ kind: err.code ?? "EREQUEST", body: err.message }),
-      );
-      req.end(body);
-    });
-
   let phase: "warmup" | "measure" | "stop" = options.warmupMs > 0 ? "warmup" : "measure";
   let windowStart = performance.now();
+  let cpu = startCpuMeter();
   // Restarted when the window opens, so each line covers one second of that phase.
   const startTicker = () => {
     let ticks = 0;
@@ -100,10 +91,9 @@ export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
         options.progress(`warm-up ${ticks}s: ${warmup.accepted} accepted`);
         return;
       }
-      const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
       options.progress(
         `${String(ticks).padStart(3)}s: ${accepted - acceptedAtLastTick} events/s` +
-          ` (${(accepted / ticks).toFixed(0)} events/s so far, ${accepted} accepted, ${errorCount} errors)`,
+          ` (${(accepted / ticks).toFixed(0)} events/s so far, ${accepted} accepted, ${errorTotal(tally)} errors)`,
       );
       acceptedAtLastTick = accepted;
     }, 1_000);
@@ -115,7 +105,7 @@ export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
       const sentIn = phase;
       const body = toRequestBody(options.events.next());
       const started = performance.now();
-      const outcome = await send(body);
+      const outcome = await poster.post(body);
       const ms = performance.now() - started;
       if (sentIn === "warmup") {
         warmup.requests++;
@@ -123,12 +113,8 @@ export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
         continue;
       }
       latency.record(ms);
-      if (outcome.kind === "202") {
-        accepted++;
-      } else {
-        errors[outcome.kind] = (errors[outcome.kind] ?? 0) + 1;
-        errorSamples[outcome.kind] ??= outcome.body.slice(0, 300);
-      }
+      if (outcome.kind === "202") accepted++;
+      else countError(tally, outcome.kind, outcome.body);
     }
   };
 
@@ -139,6 +125,7 @@ export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
     await wait(options.warmupMs);
     phase = "measure";
     windowStart = performance.now();
+    cpu = startCpuMeter();
     clearInterval(ticker);
     ticker = startTicker();
   }
@@ -146,19 +133,21 @@ export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
   phase = "stop";
   await Promise.all(workers);
   const elapsedMs = performance.now() - windowStart;
+  const clientCpuPct = cpu.stop();
   clearInterval(ticker);
-  agent.destroy();
+  poster.close();
   return {
+    mode: "closed",
     accepted,
-    errors,
-    errorSamples,
+    ...tally,
     elapsedMs,
     eventsPerSecond: accepted / (elapsedMs / 1_000),
     latency: latency.summary(),
+    clientCpuPct,
     warmup,
   };
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,7 +1,8 @@
 /**
  * Self-contained mode: real Postgres, Redis and Hatchet from devstack, a fresh migrated
  * database, an ingest key, and the built api (`node apps/api/dist/index.js`, what the image
- * runs) as a child process with the production env contract.
+ * runs) as a child process with the production env contract; with `worker`, the built worker
+ * (`apps/api/dist/worker.js`) beside it.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -21,7 +22,10 @@ export interface LocalApi {
   /** Any database URL on the same Postgres server, for the baseline's scratch database. */
   serverUrl: string;
   hatchet: HatchetConnection;
-  /** What the api printed, for a failure report. */
+  apiPid: number | undefined;
+  /** Set when started with `worker`. */
+  workerPid: number | undefined;
+  /** What the api (and the worker) printed, for a failure report. */
   output(): string;
   stop(): Promise<void>;
 }
@@ -33,15 +37,23 @@ export interface LocalApiOptions {
   build: boolean;
   /** Run the api under --cpu-prof, writing the profile into this folder on exit. */
   profileDir: string | undefined;
+  /** Also start the worker, and wait until the api's health reports it up. */
+  worker?: boolean;
+  /** Where the Resend SDK sends email (a local fake); unset, a key that never reaches Resend. */
+  resendUrl?: string | undefined;
   log(line: string): void;
 }
 
 const HEALTH_TIMEOUT_MS = 60_000;
 
+/** The Resend key the bench's api and worker use, and its fake Resend accepts. */
+export const BENCH_RESEND_KEY = "re_bench";
+
 /** Starts everything; on failure stops what was started and rethrows. */
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const { root, runId, log } = options;
   const entry = join(root, "apps/api/dist/index.js");
+  const workerEntry = join(root, "apps/api/dist/worker.js");
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -49,7 +61,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
   };
   try {
-    await ensureBuilt(root, entry, options.build, log);
+    await ensureBuilt(root, [entry, ...(options.worker ? [workerEntry] : [])], options.build, log);
     // This run's Postgres data, Redis files and Hatchet state.
     const stateDir = join(hogsendDir(root), "bench-runs", runId);
     cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
@@ -87,42 +99,55 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const nodeArgs = options.profileDir
       ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir)}`]
       : [];
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: database.url,
+      REDIS_URL: stack.env.REDIS_URL ?? "",
+      BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
+      HATCHET_CLIENT_TOKEN: hatchet.token,
+      HATCHET_CLIENT_HOST_PORT: hatchet.hostPort,
+      HATCHET_CLIENT_TLS_STRATEGY: hatchet.tlsStrategy,
+      HATCHET_CLIENT_NAMESPACE: hatchet.namespace,
+      HOGSEND_BOOTSTRAP_API_KEY: "false",
+      // Production mode insists on a configured email provider: a local fake when the run
+      // sends email, else a placeholder key that never reaches Resend.
+      EMAIL_PROVIDER: "resend",
+      RESEND_API_KEY: BENCH_RESEND_KEY,
+      ...(options.resendUrl ? { RESEND_BASE_URL: options.resendUrl } : {}),
+      EMAIL_FROM: "Hogsend bench <bench@example.com>",
+      API_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // A bench has no in-flight work worth a long drain (journey runs sleep for days).
+      SHUTDOWN_GRACE_MS: "5000",
+    };
     const api = startProcess(process.execPath, [...nodeArgs, entry], {
       cwd: root,
       // The tail is what explains a failure; capped so a chatty api cannot grow it unbounded.
       outputCap: 64 * 1024,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
-        PORT: String(port),
-        DATABASE_URL: database.url,
-        REDIS_URL: stack.env.REDIS_URL ?? "",
-        BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
-        HATCHET_CLIENT_TOKEN: hatchet.token,
-        HATCHET_CLIENT_HOST_PORT: hatchet.hostPort,
-        HATCHET_CLIENT_TLS_STRATEGY: hatchet.tlsStrategy,
-        HATCHET_CLIENT_NAMESPACE: hatchet.namespace,
-        HOGSEND_BOOTSTRAP_API_KEY: "false",
-        // Production mode insists on a configured email provider; ingest sends no email, so a
-        // placeholder key that never reaches Resend is enough.
-        EMAIL_PROVIDER: "resend",
-        RESEND_API_KEY: "re_bench_never_used",
-        EMAIL_FROM: "Hogsend bench <bench@example.com>",
-      },
+      env: { ...env, PORT: String(port) },
     });
     cleanups.push(() => api.stop("SIGTERM", 15_000));
     const url = `http://127.0.0.1:${port}`;
-    await waitHealthy(url, api);
-    log(`api up on ${url} (${entry}, NODE_ENV=production)`);
+    let worker: RunningProcess | undefined;
+    if (options.worker) {
+      worker = startProcess(process.execPath, [workerEntry], { cwd: root, outputCap: 64 * 1024, env });
+      // Stopped before the api (cleanups run in reverse), so its last steps still find the stack.
+      const started = worker;
+      cleanups.push(() => started.stop("SIGTERM", 15_000));
+    }
+    await waitHealthy(url, api, worker);
+    log(`api up on ${url} (${entry}, NODE_ENV=production)${worker ? `, worker up (${workerEntry})` : ""}`);
     return {
       url,
       key,
       databaseUrl: database.url,
       serverUrl: stack.postgres.url(),
       hatchet,
-      output: api.output,
+      apiPid: api.pid,
+      workerPid: worker?.pid,
+      output: () => (worker ? `── api ──\n${api.output()}\n── worker ──\n${worker.output()}` : api.output()),
       stop,
     };
   } catch (err) {
@@ -146,16 +171,17 @@ async function mintIngestKey(databaseUrl: string): Promise<string> {
 }
 
 /** Builds dist when missing or asked to; warns when sources changed after the last build. */
-async function ensureBuilt(root: string, entry: string, force: boolean, log: (line: string) => void) {
-  if (!force && existsSync(entry)) {
-    const built = statSync(entry).mtimeMs;
+async function ensureBuilt(root: string, entries: string[], force: boolean, log: (line: string) => void) {
+  const missing = entries.find((entry) => !existsSync(entry));
+  if (!force && !missing) {
+    const built = Math.min(...entries.map((entry) => statSync(entry).mtimeMs));
     const dirs = [join(root, "apps/api/src"), ...packageSrcDirs(root)];
     if (dirs.some((d) => newestMtime(d) > built)) {
-      log(`warning: sources changed after ${entry} was built; pass --build to measure the current code`);
+      log("warning: sources changed after apps/api/dist was built; pass --build to measure the current code");
     }
     return;
   }
-  log(force ? "building apps/api (--build)" : `${entry} is missing: building apps/api`);
+  log(force ? "building apps/api (--build)" : `${missing} is missing: building apps/api`);
   // Build output goes to stderr, so --json keeps stdout machine-readable.
   await run("pnpm", ["--filter", "@hogsend/api", "build"], { cwd: root, stdio: "stderr" });
 }
@@ -175,15 +201,38 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-async function waitHealthy(url: string, api: RunningProcess): Promise<void> {
-  try {
-    await waitForUrl(`${url}/v1/health`, {
-      process: api,
-      timeoutMs: HEALTH_TIMEOUT_MS,
-      ready: async (res) =>
-        res.status === 200 && ((await res.json()) as { status?: string }).status === "healthy",
-    });
-  } catch (err) {
-    throw new Error(`the api did not become healthy: ${(err as Error).message}\n${api.output()}`);
-  }
+interface Health {
+  status?: string;
+  components?: { worker?: { status?: string } };
+}
+
+/** Healthy, and with a worker, its heartbeat seen: it registered its tasks with Hatchet. */
+async function waitHealthy(
+  url: string,
+  api: RunningProcess,
+  worker: RunningProcess | undefined,
+): Promise<void> {
+  // Neither promise rejects, so the one that loses the race cannot become an unhandled rejection.
+  const healthy = waitForUrl(`${url}/v1/health`, {
+    process: api,
+    timeoutMs: HEALTH_TIMEOUT_MS,
+    ready: async (res) => {
+      const health = (await res.json()) as Health;
+      return (
+        res.status === 200 &&
+        health.status === "healthy" &&
+        (!worker || health.components?.worker?.status === "up")
+      );
+    },
+  }).then(
+    () => undefined,
+    (err: Error) => err.message,
+  );
+  const workerExited = worker
+    ? worker.exited.then((code) => `the worker exited with ${code}`)
+    : new Promise<never>(() => {});
+  const failure = await Promise.race([healthy, workerExited]);
+  if (failure === undefined) return;
+  const output = worker ? `── api ──\n${api.output()}\n── worker ──\n${worker.output()}` : api.output();
+  throw new Error(`the api${worker ? " and worker" : ""} did not become healthy: ${failure}\n${output}`);
 }
