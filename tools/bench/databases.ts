@@ -45,47 +45,28 @@ export async function createMigratedDatabase(serverUrl: string, name: string): P
 export interface PushStates {
   /** Rows this run stored (its idempotency-key prefix). */
   stored: number;
-  /** Handed to Hatchet: `push_state = 'pushed'`, or (outbox schema) `'queued'` with no outbox row left. */
+  /** Handed to Hatchet: `push_state = 'queued'` with no outbox row left. */
   pushed: number;
   /** Stored only: no journey consumes the event (`push_state = 'skipped'`). */
   skipped: number;
-  /** Still to be pushed: `push_state = 'pending'`, or an outbox row that is not parked. */
+  /** Still to be pushed: an outbox row that is not parked. */
   pending: number;
   /** Given up on after repeated failures: an outbox row with `parked_at` set. */
   parked: number;
 }
 
-/**
- * How this run's stored events stand towards Hatchet. Reads either schema: the outbox one
- * (`event_outbox`, `push_state` `queued`/`skipped`) or the earlier one (`pending`/`pushed` on
- * the event row).
- */
+/** How this run's stored events stand towards Hatchet (`push_state` and the `event_outbox` row). */
 async function readPushStates(sql: postgres.Sql, keyPrefix: string): Promise<PushStates> {
-  const prefix = `${keyPrefix}-`;
-  const [outbox] = await sql<{ exists: boolean }[]>`select to_regclass('event_outbox') is not null as exists`;
-  if (outbox?.exists) {
-    const [row] = await sql<PushStates[]>`
-      select count(*)::int as stored,
-        count(*) filter (where e.push_state = 'queued' and o.id is null)::int as pushed,
-        count(*) filter (where e.push_state = 'skipped')::int as skipped,
-        count(o.id) filter (where o.parked_at is null)::int as pending,
-        count(o.id) filter (where o.parked_at is not null)::int as parked
-      from user_events e left join event_outbox o on o.event_id = e.id
-      where starts_with(e.idempotency_key, ${prefix})`;
-    if (!row) throw new Error("the push-state count returned no row");
-    return row;
-  }
-  const rows = await sql<{ push_state: string; n: number }[]>`
-    select push_state, count(*)::int as n from user_events
-    where starts_with(idempotency_key, ${prefix}) group by push_state`;
-  const of = (state: string) => rows.find((r) => r.push_state === state)?.n ?? 0;
-  return {
-    stored: rows.reduce((sum, r) => sum + r.n, 0),
-    pushed: of("pushed"),
-    skipped: of("skipped"),
-    pending: of("pending"),
-    parked: 0,
-  };
+  const [row] = await sql<PushStates[]>`
+    select count(*)::int as stored,
+      count(*) filter (where e.push_state = 'queued' and o.event_id is null)::int as pushed,
+      count(*) filter (where e.push_state = 'skipped')::int as skipped,
+      count(o.event_id) filter (where o.parked_at is null)::int as pending,
+      count(o.event_id) filter (where o.parked_at is not null)::int as parked
+    from user_events e left join event_outbox o on o.event_id = e.id
+    where starts_with(e.idempotency_key, ${`${keyPrefix}-`})`;
+  if (!row) throw new Error("the push-state count returned no row");
+  return row;
 }
 
 /**
