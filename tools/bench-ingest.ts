@@ -18,7 +18,7 @@ import { driveIngest, errorTotal, type LoadResult } from "./bench/load.js";
 import { type LocalApi, startLocalApi } from "./bench/local-api.js";
 import { driveOpenLoop } from "./bench/open-loop.js";
 import { type BenchOptions, parseBenchOptions, USAGE, UsageError } from "./bench/options.js";
-import { peakRssMb } from "./bench/process-stats.js";
+import { peakRssMb, startCpuSplit } from "./bench/process-stats.js";
 import { type BenchSummary, formatSummary } from "./bench/report.js";
 import { resultLine } from "./bench/result-line.js";
 
@@ -172,7 +172,12 @@ async function main(): Promise<number> {
   }
 
   const startedAt = new Date();
+  const split = startCpuSplit(local ? local.apiPid : options.apiPid);
   const api = await drive(target);
+  const cpu = split.stop();
+  log(
+    `CPU during the run (warm-up included), % of one core: load client ${api.clientCpuPct.toFixed(1)}, api ${cpu.apiPct?.toFixed(1) ?? "?"}, postgres ${cpu.postgresPct.toFixed(1)}`,
+  );
   const apiPeakRssMb = peakRssMb(local ? local.apiPid : options.apiPid);
   const pool = await baselinePool(databaseUrl);
 
@@ -225,6 +230,8 @@ async function main(): Promise<number> {
     baseline_batch: batch?.rowsPerSecond,
     ratio: singleRow ? api.eventsPerSecond / singleRow.rowsPerSecond : undefined,
     client_cpu_pct: api.clientCpuPct,
+    api_cpu_pct: cpu.apiPct,
+    pg_cpu_pct: cpu.postgresPct,
     api_peak_rss_mb: apiPeakRssMb,
   });
   if (options.json) {
