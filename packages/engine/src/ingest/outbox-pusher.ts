@@ -8,6 +8,7 @@ import {
 } from "@hogsend/db";
 import type { HogsendClient } from "../platform/client.js";
 import { withDeadline } from "../platform/deadline.js";
+import { createDrainLoop } from "../platform/drain-loop.js";
 
 /** What a journey receives for an event: keyed on the contact, the canonical user key. */
 export interface PushedEventPayload {
@@ -90,12 +91,6 @@ export function createOutboxPusher(
   const pushDeadlineMs = options.pushDeadlineMs ?? 5_000;
   const sweepMs = options.sweepMs ?? 5_000;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
-
-  let draining: Promise<PushRound> | undefined;
-  let again = false;
-  let stopped = false;
-  let sweep: NodeJS.Timeout | undefined;
-  let unlisten: (() => Promise<void>) | undefined;
 
   /** Bulk calls in outbox order, mixed names, cut by payload bytes; events refused before go alone. */
   function callsFor(events: LeasedEvent[]): LeasedEvent[][] {
@@ -180,7 +175,7 @@ export function createOutboxPusher(
 
   async function drainOnce(): Promise<PushRound> {
     const round: PushRound = { pushed: 0, failed: 0, parked: 0 };
-    while (!stopped) {
+    while (!loop.stopped) {
       const leased = await leaseOutboxEvents(sql, { limit: leaseLimit, leaseMs });
       if (leased.length === 0) break;
       const before = round.pushed;
@@ -195,59 +190,25 @@ export function createOutboxPusher(
     return round;
   }
 
-  function drain(): Promise<PushRound> {
-    if (draining) {
-      again = true;
-      return draining;
-    }
-    draining = (async () => {
+  const loop = createDrainLoop(client, {
+    name: "event outbox",
+    channel: EVENT_OUTBOX_CHANNEL,
+    sweepMs,
+    drainOnce,
+  });
+
+  return {
+    wake: loop.wake,
+    async drain() {
       const total: PushRound = { pushed: 0, failed: 0, parked: 0 };
-      do {
-        again = false;
-        const round = await drainOnce();
+      for (const round of await loop.drain()) {
         total.pushed += round.pushed;
         total.failed += round.failed;
         total.parked += round.parked;
-      } while (again && !stopped);
+      }
       return total;
-    })().finally(() => {
-      draining = undefined;
-    });
-    return draining;
-  }
-
-  function wake() {
-    if (stopped) return;
-    drain().catch((err: Error) =>
-      client.logger.warn("event outbox drain failed; the sweep retries", { error: err.message }),
-    );
-  }
-
-  return {
-    wake,
-    drain,
-    start() {
-      if (sweep || stopped) return;
-      sweep = setInterval(wake, sweepMs);
-      sweep.unref();
-      sql
-        .listen(EVENT_OUTBOX_CHANNEL, wake)
-        .then((listener) => {
-          unlisten = listener.unlisten;
-          if (stopped) return listener.unlisten();
-        })
-        .catch((err: Error) =>
-          client.logger.warn("could not LISTEN for queued events; the sweep still drains them", {
-            error: err.message,
-          }),
-        );
-      wake();
     },
-    async stop() {
-      stopped = true;
-      clearInterval(sweep);
-      await unlisten?.().catch(() => {});
-      await draining?.catch(() => {});
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }
