@@ -8,8 +8,8 @@ import {
   createRuntime,
   type HogsendClient,
   type Mailer,
+  type Runtime,
   type RuntimeOptions,
-  redriveStuckEmails,
 } from "@hogsend/engine";
 import { testEnv } from "@hogsend/engine/testing";
 import postgres from "postgres";
@@ -26,6 +26,7 @@ let database: TestDatabase;
 let resend: FakeResend;
 let client: HogsendClient;
 let app: ReturnType<typeof createApp>;
+let runtime: Runtime;
 let sql: postgres.Sql;
 let ingestKey: string;
 let readKey: string;
@@ -44,13 +45,17 @@ beforeAll(async () => {
     }),
     { version: "test", role: "api", logger: createLogger({ level: "error", json: true, write: () => {} }) },
   );
-  app = createApp(createRuntime(client, content));
+  // The api records sends; the dispatcher (the worker's, here in the same process) sends them.
+  runtime = createRuntime(client, content, { loops: ["email-dispatcher"] });
+  runtime.start();
+  app = createApp(runtime);
   sql = postgres(database.url, { max: 1, onnotice: () => {} });
   ingestKey = (await createApiKey(client.db.db, { name: "ingest", scopes: ["ingest"], createdBy: "test" }))
     .secret;
   readKey = (await createApiKey(client.db.db, { name: "read", scopes: ["read"], createdBy: "test" })).secret;
 });
 afterAll(async () => {
+  await runtime?.stop();
   await sql?.end();
   await client?.close();
   await resend?.close();
@@ -213,24 +218,42 @@ describe("POST /v1/emails", () => {
   });
 });
 
-/** The runtime's mailer, with a short in-call retry policy. */
-function mailerWith(
-  retry: NonNullable<RuntimeOptions["mailer"]>["retry"],
-  dispatchVia?: RuntimeOptions["dispatchVia"],
-): Mailer {
-  const { mailer } = createRuntime(client, content, { mailer: { retry }, dispatchVia });
+/** A mailer of its own (no dispatcher runs for it), with short backoffs. */
+function mailerWith(options: NonNullable<RuntimeOptions["mailer"]> = {}): Mailer {
+  const { mailer } = createRuntime(client, content, { mailer: { retryBaseMs: 10, ...options }, loops: [] });
   if (!mailer) throw new Error("the app's content has templates, so the runtime has a mailer");
   return mailer;
 }
 
-describe("the mailer under provider failures", () => {
-  const mailer = () => mailerWith({ baseDelayMs: 10, maxDelayMs: 2_000 });
+/** Dispatches `id` whenever it is due until it settles; what the worker's dispatcher does on its own. */
+async function dispatchUntilSettled(m: Mailer, id: string) {
+  return eventually(
+    `send ${id} to settle`,
+    async () => {
+      await m.dispatchBatch();
+      const [row] = await sql`select status from email_sends where id = ${id}`;
+      return row && row.status !== "queued" && row.status !== "sending" && row;
+    },
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
+}
 
-  it("retries a 429 no sooner than its Retry-After, then sends once", async () => {
+describe("the mailer under provider failures", () => {
+  // These drive their own mailers' batches; the app's dispatcher would race them for the queue.
+  beforeAll(async () => {
+    await runtime.stop();
+  });
+
+  it("puts a 429 back in the queue no sooner than its Retry-After, then sends once", async () => {
     resend.failNext({ status: 429, retryAfterSeconds: 1 });
+    const m = mailerWith();
     const started = Date.now();
-    const result = await mailer().send(receipt("gus@example.com"));
-    expect(result.dispatch).toMatchObject({ outcome: "sent" });
+    const result = await m.send(receipt("gus@example.com"));
+    expect(result.dispatch).toMatchObject({ outcome: "retry" });
+    expect(result.dispatch?.outcome === "retry" && result.dispatch.retryAfterMs).toBeGreaterThanOrEqual(
+      1_000,
+    );
+    expect((await dispatchUntilSettled(m, result.send.id)).status).toBe("sent");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(resend.requests).toHaveLength(2);
     expect(resend.emails).toHaveLength(1);
@@ -238,7 +261,7 @@ describe("the mailer under provider failures", () => {
 
   it("records a permanent rejection as failed with the provider's reason", async () => {
     resend.failNext({ status: 422 });
-    const result = await mailer().send(receipt("hal@example.com"));
+    const result = await mailerWith().send(receipt("hal@example.com"));
     expect(result.dispatch).toMatchObject({ outcome: "failed" });
     const [row] = await sql`select status, reason from email_sends where id = ${result.send.id}`;
     expect(row?.status).toBe("failed");
@@ -246,30 +269,36 @@ describe("the mailer under provider failures", () => {
     expect(resend.requests).toHaveLength(1);
   });
 
-  it("hands a send back to the queue when the provider stays down, and the redrive delivers it later", async () => {
+  it("backs a send off while the provider stays down, delivers it once it answers, and fails it when the attempts run out", async () => {
     resend.failNext({ status: 503, times: 3 });
-    const m = mailerWith({ maxAttempts: 3, baseDelayMs: 10 });
+    const m = mailerWith({ maxAttempts: 5 });
     const result = await m.send(receipt("ida@example.com"));
     expect(result.dispatch).toMatchObject({ outcome: "retry" });
     expect((await sql`select status from email_sends where id = ${result.send.id}`)[0]?.status).toBe(
       "queued",
     );
-    const pass = await redriveStuckEmails(client, m, { queuedForMs: 0 });
-    expect(pass.sent).toBeGreaterThanOrEqual(1);
-    expect((await settled(result.send.id)).status).toBe("sent");
+    expect((await dispatchUntilSettled(m, result.send.id)).status).toBe("sent");
     expect(resend.emails).toHaveLength(1);
+
+    resend.reset();
+    resend.failNext({ status: 503, times: 10 });
+    const impatient = mailerWith({ maxAttempts: 2 });
+    const doomed = await impatient.send(receipt("ivy@example.com"));
+    const row = await dispatchUntilSettled(impatient, doomed.send.id);
+    expect(row.status).toBe("failed");
+    const [failed] = await sql`select reason, attempts from email_sends where id = ${doomed.send.id}`;
+    expect(failed?.reason).toMatch(/gave up after 2 attempts/);
+    expect(resend.emails).toHaveLength(0);
   });
 
   it("finishes a send whose process died after recording it, and takes over a stale claim, sending each once", async () => {
-    // Nothing hands the sends to delivery: only the redrive can finish them.
-    const m = mailerWith({ baseDelayMs: 10, maxDelayMs: 2_000 }, "none");
+    const m = mailerWith();
     // Died before dispatch: recorded, never claimed.
     const recorded = await m.enqueue(receipt("jo@example.com", { idempotencyKey: "crash-1" }));
     // Died mid-call: claimed ten minutes ago, never finished.
     const claimed = await m.enqueue(receipt("kim@example.com", { idempotencyKey: "crash-2" }));
     await sql`update email_sends set status = 'sending', claimed_at = now() - interval '10 minutes' where id = ${claimed.send.id}`;
-    await redriveStuckEmails(client, m, { queuedForMs: 0 });
-    await redriveStuckEmails(client, m, { queuedForMs: 0 });
+    await m.dispatchBatch();
     expect((await settled(recorded.send.id)).status).toBe("sent");
     expect((await settled(claimed.send.id)).status).toBe("sent");
     expect(resend.emails.map((e) => e.idempotencyKey).sort()).toEqual(
@@ -278,11 +307,35 @@ describe("the mailer under provider failures", () => {
   });
 
   it("lets exactly one of many concurrent dispatches of a send reach the provider", async () => {
-    const m = mailerWith({ baseDelayMs: 10, maxDelayMs: 2_000 }, "none");
+    const m = mailerWith();
     const { send: row } = await m.enqueue(receipt("lee@example.com"));
     const outcomes = await Promise.all(Array.from({ length: 8 }, () => m.dispatch(row.id)));
     expect(outcomes.filter((o) => o.outcome === "sent")).toHaveLength(1);
     expect(resend.emails).toHaveLength(1);
+  });
+
+  it("sends each email once when two dispatchers drain one queue", async () => {
+    const [a, b] = [mailerWith(), mailerWith()];
+    const sends = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => a.enqueue(receipt(`pair-${i}@example.com`))),
+    );
+    const claimed = async (m: Mailer) => {
+      let total = 0;
+      for (
+        let r = await m.dispatchBatch({ limit: 20 });
+        r.claimed > 0;
+        r = await m.dispatchBatch({ limit: 20 })
+      )
+        total += r.claimed;
+      return total;
+    };
+    const [ca, cb] = await Promise.all([claimed(a), claimed(b)]);
+    expect(ca + cb).toBe(150);
+    expect(ca).toBeGreaterThan(0);
+    expect(cb).toBeGreaterThan(0);
+    const keys = resend.emails.map((e) => e.idempotencyKey);
+    expect(new Set(keys).size).toBe(150);
+    expect(keys.sort()).toEqual(sends.map((s) => `hogsend-send-${s.send.id}`).sort());
   });
 });
 

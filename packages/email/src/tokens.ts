@@ -47,10 +47,17 @@ interface WirePayload {
 }
 
 // A key of its own, derived with a context label, so the auth secret never signs anything raw
-// and a token for one use can never be replayed as a signature for another.
+// and a token for one use can never be replayed as a signature for another. Derived once per
+// secret: a batch of sends signs two tokens each, and HKDF per token was measurable.
+const signingKeys = new Map<string, Buffer>();
 function signingKey(secret: string): Buffer {
   if (typeof secret !== "string" || secret.length === 0) throw new Error("email token secret is empty");
-  return Buffer.from(hkdfSync("sha256", secret, "", `hogsend:email-token:${VERSION}`, 32));
+  let key = signingKeys.get(secret);
+  if (!key) {
+    key = Buffer.from(hkdfSync("sha256", secret, "", `hogsend:email-token:${VERSION}`, 32));
+    signingKeys.set(secret, key);
+  }
+  return key;
 }
 
 function sign(signed: string, secret: string): string {

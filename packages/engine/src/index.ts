@@ -1,8 +1,7 @@
 // The engine's public API, by context. Access (auth, API keys, audit) is `@hogsend/access`.
 
-export { redriveStuckEmails } from "./email/outbound/email-redrive.js";
 // Email: outbound and preferences.
-export { type Mailer, SEND_EMAIL_TASK } from "./email/outbound/mailer.js";
+export type { Mailer } from "./email/outbound/mailer.js";
 export { categoryOf, decideSend, type SendDecision, type SendFacts } from "./email/outbound/send-policy.js";
 export { isSubscribed, type PreferenceFacts } from "./email/preferences/subscription.js";
 export { type Env, loadEnv, readEnv } from "./env.js";

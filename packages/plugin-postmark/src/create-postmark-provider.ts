@@ -80,6 +80,7 @@ export function createPostmarkProvider(options: PostmarkProviderOptions): EmailP
   return {
     id: "postmark",
     maxBatchSize: POSTMARK_MAX_BATCH_SIZE,
+    deduplicates: false,
 
     async send(message) {
       const call = await transport.run(() => client.sendEmail(toPostmarkMessage(message, stream)));

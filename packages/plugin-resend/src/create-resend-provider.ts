@@ -62,6 +62,7 @@ export function createResendProvider(options: ResendProviderOptions): EmailProvi
   return {
     id: "resend",
     maxBatchSize: RESEND_MAX_BATCH_SIZE,
+    deduplicates: true,
 
     async send(message) {
       const signal = AbortSignal.timeout(timeoutMs);

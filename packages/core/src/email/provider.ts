@@ -10,6 +10,11 @@ export interface EmailProvider {
   readonly id: string;
   /** Most messages one `sendBatch` request carries; larger batches are split by the adapter. */
   readonly maxBatchSize: number;
+  /**
+   * A resend under an idempotency key the provider already accepted is dropped, not delivered
+   * again (Resend, for 24 h). Without it (Postmark) a send whose outcome is unknown is never resent.
+   */
+  readonly deduplicates: boolean;
   send(message: EmailMessage): Promise<SendOutcome>;
   /** One outcome per message, in input order. */
   sendBatch(messages: EmailMessage[]): Promise<SendOutcome[]>;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, count, eq, gte, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Queryable } from "../client.js";
 import {
   type EmailEventType,
@@ -81,14 +81,6 @@ export async function claimEmailSend(
   return row;
 }
 
-/** Hands a claimed send back (a retryable provider failure): the next attempt claims it again. */
-export async function releaseEmailSend(db: Queryable, id: string, reason: string): Promise<void> {
-  await db
-    .update(emailSends)
-    .set({ status: "queued", claimedAt: null, reason, updatedAt: sql`now()` })
-    .where(and(eq(emailSends.id, id), eq(emailSends.status, "sending")));
-}
-
 export async function markEmailSent(
   db: Queryable,
   id: string,
@@ -112,38 +104,6 @@ export async function markEmailFailed(
     .update(emailSends)
     .set({ status: "failed", provider, reason, failedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(emailSends.id, id), inArray(emailSends.status, ["queued", "sending"])));
-}
-
-/** Stops a queued or claimed send before any provider call: preferences changed after it was queued. */
-export async function markEmailSuppressed(db: Queryable, id: string, reason: string): Promise<void> {
-  await db
-    .update(emailSends)
-    .set({ status: "suppressed", reason, claimedAt: null, updatedAt: sql`now()` })
-    .where(and(eq(emailSends.id, id), inArray(emailSends.status, ["queued", "sending"])));
-}
-
-/** Sends left `queued` or stuck `sending` past the stale window: what the redrive picks up. */
-export async function stuckEmailSends(
-  db: Queryable,
-  options: { queuedForMs: number; staleAfterMs: number; limit: number },
-): Promise<Pick<EmailSend, "id">[]> {
-  return db
-    .select({ id: emailSends.id })
-    .from(emailSends)
-    .where(
-      or(
-        and(
-          eq(emailSends.status, "queued"),
-          lt(emailSends.updatedAt, sql`now() - make_interval(secs => ${options.queuedForMs / 1000})`),
-        ),
-        and(
-          eq(emailSends.status, "sending"),
-          lt(emailSends.claimedAt, sql`now() - make_interval(secs => ${options.staleAfterMs / 1000})`),
-        ),
-      ),
-    )
-    .orderBy(asc(emailSends.createdAt))
-    .limit(options.limit);
 }
 
 /** Non-transactional sends that went out to a contact since `since`: the frequency cap's count. */

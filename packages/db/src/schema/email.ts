@@ -46,6 +46,8 @@ export const emailSends = pgTable(
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
     attempts: integer("attempts").notNull().default(0),
+    /** When a `queued` send is due: now on enqueue, later after a retryable failure (backoff, `Retry-After`). */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     claimedAt: timestamp("claimed_at", { withTimezone: true }),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     failedAt: timestamp("failed_at", { withTimezone: true }),
@@ -67,6 +69,9 @@ export const emailSends = pgTable(
       .where(sql`${t.providerMessageId} is not null`),
     index("email_sends_contact_created_idx").on(t.contactId, t.createdAt),
     index("email_sends_status_created_idx").on(t.status, t.createdAt),
+    // The dispatcher's queue: due sends, oldest due first; and claims a crashed worker left behind.
+    index("email_sends_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    index("email_sends_claimed_idx").on(t.claimedAt).where(sql`${t.status} = 'sending'`),
     index("email_sends_template_created_idx").on(t.template, t.createdAt),
     index("email_sends_journey_idx").on(t.journeyId, t.createdAt),
   ],

@@ -1,6 +1,6 @@
 import type { TemplateRegistry } from "@hogsend/email";
-import { startEmailRedriveLoop } from "../email/outbound/email-redrive.js";
-import { createMailer, type DispatchVia, type Mailer, type MailerOptions } from "../email/outbound/mailer.js";
+import { createEmailDispatcher, type EmailDispatcherOptions } from "../email/outbound/dispatcher.js";
+import { createMailer, type Mailer, type MailerOptions } from "../email/outbound/mailer.js";
 import type { HealthContent } from "../health/health.js";
 import {
   createIngestService,
@@ -10,7 +10,6 @@ import {
 import type { JourneyDefinition } from "../journeys/define-journey.js";
 import { journeyEventConsumers } from "../journeys/exit-check.js";
 import type { HogsendClient } from "../platform/client.js";
-import type { BackgroundLoop } from "../platform/interval-loop.js";
 import type { WebhookSource } from "../sources/define-webhook-source.js";
 
 /** The operator's content: what `apps/api` bundles and the engine serves and runs. */
@@ -23,19 +22,25 @@ export interface RuntimeContent extends HealthContent {
   webhookSources?: WebhookSource[] | undefined;
 }
 
+/** A background loop a run mode keeps going, and how to stop it (waiting for work in flight). */
+interface BackgroundLoop {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
 /** A background loop a run mode keeps going. */
-export type LoopName = "event-outbox" | "email-redrive";
+export type LoopName = "event-outbox" | "email-dispatcher";
 
 export interface RuntimeOptions {
-  /** How the mailer delivers what callers enqueue. Default: `hatchet` in the worker, else `in-process`. */
-  dispatchVia?: DispatchVia | undefined;
-  /** The mailer's in-call retry policy and stale-claim age (tests shorten them). */
-  mailer?: Pick<MailerOptions, "retry" | "staleClaimMs"> | undefined;
+  /** The mailer's attempts, backoff and stale-claim age (tests shorten them). */
+  mailer?: Pick<MailerOptions, "staleClaimMs" | "maxAttempts" | "retryBaseMs" | "retryMaxMs"> | undefined;
+  /** The email dispatcher's batch size and lanes. */
+  dispatcher?: EmailDispatcherOptions | undefined;
   /** Group-commit and outbox-pusher tuning (tests shorten the pusher's backoff). */
   ingest?: IngestServiceOptions | undefined;
   /**
    * What `start()` runs. Default: the event outbox's pusher (LISTEN and sweep) in every process,
-   * the email redrive in the api.
+   * and the email dispatcher in the worker: the api records sends, the worker sends them.
    */
   loops?: readonly LoopName[] | undefined;
 }
@@ -74,7 +79,6 @@ export function createRuntime(
         templates: content.templates,
         ...options.mailer,
         events: ingest,
-        dispatchVia: options.dispatchVia ?? (client.role === "worker" ? "hatchet" : "in-process"),
       })
     : undefined;
   const loopNames =
@@ -96,8 +100,12 @@ export function createRuntime(
           ingest.pusher.start();
           return [{ name, stop: () => ingest.pusher.stop() }];
         }
-        // Sends recorded but never delivered (a crash mid-dispatch, retries exhausted).
-        return mailer ? [startEmailRedriveLoop(client, mailer)] : [];
+        // email_sends is the queue: batches claimed here, woken by enqueue, NOTIFY and a sweep.
+        if (!mailer) return [];
+        const dispatcher = createEmailDispatcher(client, mailer, options.dispatcher);
+        mailer.onQueued(dispatcher.wake);
+        dispatcher.start();
+        return [{ name, stop: () => dispatcher.stop() }];
       });
     },
     async stop() {

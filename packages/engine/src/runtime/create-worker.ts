@@ -1,4 +1,3 @@
-import { createSendEmailTask } from "../email/outbound/send-email-task.js";
 import { createJourneyTasks } from "../journeys/journey-tasks.js";
 import { heartbeatKey, startHeartbeat, workerInstanceId } from "../worker/heartbeat.js";
 import { selectJourneys } from "../worker/select-journeys.js";
@@ -12,7 +11,8 @@ export interface WorkerOptions {
 
 /**
  * The worker run mode: registers the enabled journeys (ENABLED_JOURNEYS) as Hatchet durable
- * tasks, and the send-email task the mailer dispatches through, and keeps a heartbeat in Redis.
+ * tasks and keeps a heartbeat in Redis. Email goes out through the runtime's dispatcher
+ * (`runtime.start()`), not through Hatchet tasks.
  * `start()` resolves once the worker is connected; `stop()` lets in-flight steps finish for up to
  * SHUTDOWN_GRACE_MS (durable runs resume elsewhere) and stops the heartbeat.
  */
@@ -21,10 +21,7 @@ export async function createWorker(runtime: Runtime, options: WorkerOptions = {}
   const journeys = selectJourneys(runtime.journeys.all, client.env.ENABLED_JOURNEYS);
   const name = options.name ?? "hogsend-worker";
   const worker = await client.hatchet.worker(name, {
-    workflows: [
-      ...createJourneyTasks({ client, events: runtime.ingest, mailer }, journeys),
-      ...(mailer ? [createSendEmailTask(client, mailer)] : []),
-    ],
+    workflows: [...createJourneyTasks({ client, events: runtime.ingest, mailer }, journeys)],
     slots: options.slots ?? 50,
     // The run mode handles SIGTERM itself (grace timeout, heartbeat, pools); the SDK's own
     // handler would process.exit(0) as soon as tasks finish, cutting that short.

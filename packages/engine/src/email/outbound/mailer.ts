@@ -1,23 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { AppError, type ProviderError, type RetryPolicy, retryProviderCall } from "@hogsend/core";
+import { AppError, type EmailMessage, type ProviderError, type SendOutcome } from "@hogsend/core";
 import {
-  claimEmailSend,
+  type ClaimedSend,
+  claimSends,
+  EMAIL_SENDS_CHANNEL,
   type EmailSend,
   emailSendById,
   emailSendByIdempotencyKey,
-  insertEmailEventOnce,
   insertEmailSendOnce,
   journeyStateById,
-  markEmailFailed,
-  markEmailSent,
-  markEmailSuppressed,
-  releaseEmailSend,
-  upsertEmailLinks,
+  recordSendOutcomes,
+  type SendOutcomeRecord,
 } from "@hogsend/db";
 import { getTemplate, parseTemplateProps, type TemplateRegistry } from "@hogsend/email";
 import type { ContactEvents } from "../../ingest/ingest-service.js";
 import type { HogsendClient } from "../../platform/client.js";
-import { composeMessage } from "./compose.js";
+import { createComposer } from "./compose.js";
 import { type RecipientInput, resolveRecipient } from "./recipient.js";
 import { categoryOf, decideSend, gatherSendFacts } from "./send-policy.js";
 
@@ -44,70 +42,83 @@ export type DispatchOutcome =
   | { outcome: "sent"; providerMessageId: string }
   | { outcome: "suppressed"; reason: string }
   | { outcome: "failed"; reason: string }
-  /** A retryable provider failure: the send is queued again; retry after `retryAfterMs` if given. */
-  | { outcome: "retry"; reason: string; retryAfterMs?: number | undefined }
+  /** A retryable provider failure: the send is queued again, due after `retryAfterMs`. */
+  | { outcome: "retry"; reason: string; retryAfterMs: number }
   /** Not claimable: already sent, failed or suppressed, or in flight elsewhere. */
   | { outcome: "skipped"; status: EmailSend["status"] };
 
-export interface Mailer {
-  /**
-   * Records the send once (validated, recipient resolved, preferences and caps applied) and
-   * hands a queued send to delivery. How it is delivered is the mailer's business: callers
-   * enqueue and return. A repeat of an idempotency key returns the first send.
-   */
-  enqueue(input: SendEmailInput): Promise<EnqueueResult>;
-  /** Renders and hands one recorded send to the provider, at most once per claim. */
-  dispatch(sendId: string): Promise<DispatchOutcome>;
-  /** Records, then delivers in this call: for callers that must wait for the outcome (tests, benches). */
-  send(input: SendEmailInput): Promise<EnqueueResult & { dispatch?: DispatchOutcome }>;
-  readonly templates: TemplateRegistry;
+/** What one dispatch batch did. */
+export interface BatchResult {
+  /** Sends claimed (0: nothing was due). */
+  claimed: number;
+  /** Outcome by send id. */
+  outcomes: Map<string, Exclude<DispatchOutcome, { outcome: "skipped" }>>;
 }
 
-/**
- * Where `enqueue` hands a queued send. `hatchet`: a `send-email` task run, retried by Hatchet with
- * backoff (the worker run mode, which registers the task). `in-process`: dispatched in the
- * background of this process (the api run mode). Either way a send nobody finished is picked up
- * by the email redrive. `none`: left queued for the email redrive alone (what a process that died
- * right after recording leaves; tests use it).
- */
-export type DispatchVia = "hatchet" | "in-process" | "none";
+export interface Mailer {
+  /**
+   * Records the send once (validated, recipient resolved, preferences and caps applied) and, when
+   * it is queued, wakes the dispatchers. Callers enqueue and return; the worker's dispatcher sends.
+   * A repeat of an idempotency key returns the first send.
+   */
+  enqueue(input: SendEmailInput): Promise<EnqueueResult>;
+  /**
+   * Claims due sends (or exactly `ids`) and dispatches them as one batch: preferences, suppression
+   * and the frequency cap re-checked in the claim, one render per template and props, one provider
+   * batch call, the outcomes recorded in one statement.
+   */
+  dispatchBatch(options?: { ids?: readonly string[]; limit?: number }): Promise<BatchResult>;
+  /** Dispatches one recorded send now (a batch of one); `skipped` when it is not claimable. */
+  dispatch(sendId: string): Promise<DispatchOutcome>;
+  /** Records, then dispatches in this call: for callers that must wait for the outcome (tests). */
+  send(input: SendEmailInput): Promise<EnqueueResult & { dispatch?: DispatchOutcome }>;
+  /** Called with every send `enqueue` queued (the runtime wakes this process's dispatcher). */
+  onQueued(listener: () => void): void;
+  readonly templates: TemplateRegistry;
+}
 
 export interface MailerOptions {
   templates: TemplateRegistry;
   /** Where `email.sent` is recorded for the contact (the runtime's ingest). */
   events: ContactEvents;
-  /** How `enqueue` delivers; default `in-process`. */
-  dispatchVia?: DispatchVia | undefined;
-  /** In-call retries of one dispatch (429, 5xx, timeouts); further attempts are the caller's. */
-  retry?: Partial<RetryPolicy> | undefined;
-  /** A `sending` claim older than this belongs to a dead process and may be taken over. */
+  /** A `sending` claim older than this belongs to a dead worker and may be taken over. */
   staleClaimMs?: number | undefined;
-}
-
-/** The Hatchet task that delivers one recorded send (registered by the worker). */
-export const SEND_EMAIL_TASK = "send-email";
-
-export interface SendEmailTaskInput {
-  sendId: string;
-  [key: string]: string;
+  /** Tries per send before it is `failed`. */
+  maxAttempts?: number | undefined;
+  /** Backoff after a retryable failure without `Retry-After`: base × 2^(attempt-1), capped. */
+  retryBaseMs?: number | undefined;
+  retryMaxMs?: number | undefined;
 }
 
 /** Where a dev deploy without EMAIL_FROM sends from (production requires EMAIL_FROM). */
 const DEV_FROM = "Hogsend (dev) <dev@hogsend.localhost>";
 export const STALE_CLAIM_MS = 5 * 60_000;
+const DEFAULT_BATCH = 100;
 
 /**
  * The one way email leaves Hogsend. A send is recorded before any provider call, keyed by its
- * idempotency key (unique in the database), then claimed for exactly one call; a process that
- * dies between recording and calling leaves a `queued` or stale `sending` row the redrive
- * finishes, and the provider's own idempotency key (the send id) covers a crash after the call.
+ * idempotency key (unique in the database); `email_sends` is the queue. A dispatch claims a batch
+ * of due sends with `FOR UPDATE SKIP LOCKED`, so dispatchers on several workers never claim one
+ * send twice, and the provider's own idempotency key (`hogsend-send-<id>`) covers a crash after
+ * the call: a claim that goes stale is taken over and re-sent only where the provider deduplicates.
  */
 export function createMailer(client: HogsendClient, options: MailerOptions): Mailer {
-  const { db } = client.db;
+  const { db, sql } = client.db;
   const { env, logger } = client;
   const staleClaimMs = options.staleClaimMs ?? STALE_CLAIM_MS;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const retryBaseMs = options.retryBaseMs ?? 1_000;
+  const retryMaxMs = options.retryMaxMs ?? 10 * 60_000;
   const provider = client.email;
-  const dispatchVia = options.dispatchVia ?? "in-process";
+  const listeners: (() => void)[] = [];
+  const composer = createComposer(sql, options.templates, {
+    publicUrl: client.publicUrl,
+    tokenSecret: env.BETTER_AUTH_SECRET,
+    from: env.EMAIL_FROM ?? DEV_FROM,
+    replyTo: env.EMAIL_REPLY_TO,
+    trackOpens: env.EMAIL_TRACK_OPENS,
+    trackClicks: env.EMAIL_TRACK_CLICKS,
+  });
 
   async function record(input: SendEmailInput): Promise<EnqueueResult> {
     // A repeat returns the first send as it is now, whatever this call carries: the key, not
@@ -157,68 +168,124 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     return result;
   }
 
-  async function dispatch(sendId: string): Promise<DispatchOutcome> {
-    const send = await claimEmailSend(db, sendId, staleClaimMs);
-    if (!send) {
-      const current = await emailSendById(db, sendId);
-      if (!current) throw new AppError("NOT_FOUND", `No email send with id ${sendId}`);
-      return { outcome: "skipped", status: current.status };
-    }
-    // Preferences may have changed since the send was queued (an unsubscribe minutes ago).
-    if (send.contactId) {
-      const { reason } = decideSend(
-        await gatherSendFacts(db, { contactId: send.contactId, category: send.category }),
-      );
-      if (reason) {
-        await markEmailSuppressed(db, send.id, reason);
-        return { outcome: "suppressed", reason };
-      }
-    }
-    let message: Awaited<ReturnType<typeof composeMessage>>;
-    try {
-      message = await composeMessage(db, options.templates, send, {
-        publicUrl: client.publicUrl,
-        tokenSecret: env.BETTER_AUTH_SECRET,
-        from: env.EMAIL_FROM ?? DEV_FROM,
-        replyTo: env.EMAIL_REPLY_TO,
-        trackOpens: env.EMAIL_TRACK_OPENS,
-        trackClicks: env.EMAIL_TRACK_CLICKS,
-        saveLinks: upsertEmailLinks,
-      });
-    } catch (err) {
-      // A template that no longer renders (removed, props changed) will not render on retry either.
-      const reason = `render failed: ${(err as Error).message}`;
-      await markEmailFailed(db, send.id, provider.id, reason);
-      logger.error(`email ${send.id} (${send.template}) ${reason}`);
-      return { outcome: "failed", reason };
-    }
-    const outcome = await retryProviderCall(() => provider.send(message), {
-      ...(options.retry ? { policy: options.retry } : {}),
-      onRetry: ({ attempt, delayMs, error }) =>
-        logger.warn(
-          `email ${send.id}: ${provider.id} ${error.kind} (attempt ${attempt}), retrying in ${delayMs} ms`,
-        ),
-    });
-    if (outcome.ok) {
-      await markEmailSent(db, send.id, {
-        provider: provider.id,
-        providerMessageId: outcome.providerMessageId,
-      });
-      await afterSent(send, outcome.providerMessageId);
-      return { outcome: "sent", providerMessageId: outcome.providerMessageId };
-    }
-    return afterFailure(send, outcome.error);
+  /** Preferences, suppression and the frequency cap as they stand at dispatch (an unsubscribe minutes ago). */
+  function blockedNow(send: ClaimedSend): string | null {
+    if (!send.contactId) return null;
+    const marketing = send.category !== "transactional";
+    return decideSend({
+      category: send.category,
+      preferences: send.preferences,
+      ...(marketing && env.EMAIL_FREQUENCY_CAP_PER_DAY !== undefined
+        ? { frequencyCap: { perDay: env.EMAIL_FREQUENCY_CAP_PER_DAY, sentInLastDay: send.sentInLastDay } }
+        : {}),
+      now: new Date(),
+    }).reason;
   }
 
-  async function afterSent(send: EmailSend, providerMessageId: string) {
-    await insertEmailEventOnce(db, {
-      sendId: send.id,
-      type: "sent",
-      dedupeKey: `sent:${send.id}`,
-      data: { provider: provider.id, providerMessageId },
+  const reasonOf = (error: ProviderError) =>
+    error.providerStatus ? `${error.message} (HTTP ${error.providerStatus})` : error.message;
+
+  /** A retryable failure: back to the queue with backoff, or `failed` once the attempts are spent. */
+  function retryOrFail(send: ClaimedSend, reason: string, retryAfterMs?: number): SendOutcomeRecord {
+    if (send.attempts >= maxAttempts)
+      return {
+        id: send.id,
+        status: "failed",
+        provider: provider.id,
+        reason: `gave up after ${send.attempts} attempts: ${reason}`,
+      };
+    const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** (send.attempts - 1));
+    return { id: send.id, status: "queued", reason, retryInMs: Math.max(retryAfterMs ?? 0, backoff) };
+  }
+
+  async function dispatchBatch(
+    batch: { ids?: readonly string[]; limit?: number } = {},
+  ): Promise<BatchResult> {
+    const claimed = await claimSends(sql, {
+      limit: batch.limit ?? batch.ids?.length ?? DEFAULT_BATCH,
+      staleClaimMs,
+      ids: batch.ids,
     });
-    if (!send.contactId) return;
-    await options.events
+    const records: SendOutcomeRecord[] = [];
+    const toSend: ClaimedSend[] = [];
+    for (const send of claimed) {
+      const blocked = blockedNow(send);
+      if (blocked) records.push({ id: send.id, status: "suppressed", reason: blocked });
+      else toSend.push(send);
+    }
+    const composed = await composer.composeBatch(toSend);
+    const messages: { send: ClaimedSend; message: EmailMessage }[] = [];
+    toSend.forEach((send, i) => {
+      const message = composed[i];
+      // A template that no longer renders (removed, props changed) will not render on retry either.
+      if (!message || message instanceof Error) {
+        const reason = `render failed: ${message instanceof Error ? message.message : "no message"}`;
+        records.push({ id: send.id, status: "failed", provider: provider.id, reason });
+        logger.error(`email ${send.id} (${send.template}) ${reason}`);
+      } else messages.push({ send, message });
+    });
+    // A send whose claim went stale may already be with the provider: re-sent on its own, under
+    // its own idempotency key, only where the provider deduplicates; never blindly elsewhere.
+    const fresh = messages.filter((m) => !m.send.reclaimed);
+    const reclaimed = messages.filter((m) => m.send.reclaimed);
+    const outcomes = new Map<string, SendOutcome>();
+    if (fresh.length > 0) {
+      const results = await provider.sendBatch(fresh.map((m) => m.message));
+      fresh.forEach((m, i) => {
+        const r = results[i];
+        if (r) outcomes.set(m.send.id, r);
+      });
+    }
+    for (const m of reclaimed) {
+      if (provider.deduplicates) outcomes.set(m.send.id, await provider.send(m.message));
+      else
+        records.push({
+          id: m.send.id,
+          status: "failed",
+          provider: provider.id,
+          reason: `outcome unknown: a worker stopped mid-send and ${provider.id} cannot deduplicate a resend; check its activity log before sending again`,
+        });
+    }
+    for (const { send } of messages) {
+      const outcome = outcomes.get(send.id);
+      if (!outcome) continue;
+      if (outcome.ok) {
+        records.push({
+          id: send.id,
+          status: "sent",
+          provider: provider.id,
+          providerMessageId: outcome.providerMessageId,
+        });
+      } else if (outcome.error.retryable) {
+        records.push(retryOrFail(send, reasonOf(outcome.error), outcome.error.retryAfterMs));
+      } else {
+        records.push({
+          id: send.id,
+          status: "failed",
+          provider: provider.id,
+          reason: reasonOf(outcome.error),
+        });
+        logger.error(`email ${send.id} (${send.template}) failed: ${reasonOf(outcome.error)}`);
+      }
+    }
+    const changed = await recordSendOutcomes(sql, records);
+    const byId = new Map(claimed.map((c) => [c.id, c]));
+    const result: BatchResult = { claimed: claimed.length, outcomes: new Map() };
+    const sentEvents: Promise<unknown>[] = [];
+    for (const r of records) {
+      if (!changed.has(r.id)) continue;
+      result.outcomes.set(r.id, outcomeOf(r));
+      const send = byId.get(r.id);
+      if (r.status === "sent" && send) sentEvents.push(recordSent(send));
+    }
+    await Promise.all(sentEvents);
+    return result;
+  }
+
+  /** `email.sent` under the contact: group-committed with the batch's other events by ingest. */
+  function recordSent(send: ClaimedSend) {
+    if (!send.contactId) return Promise.resolve();
+    return options.events
       .recordContactEvent(
         send.contactId,
         {
@@ -235,47 +302,29 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
       .catch((err: Error) => logger.warn(`email ${send.id}: email.sent not recorded: ${err.message}`));
   }
 
-  /** Hands a queued send to delivery; a failure here leaves it queued for the email redrive. */
-  async function deliverLater(sendId: string): Promise<void> {
-    if (dispatchVia === "none") return;
-    if (dispatchVia === "in-process") {
-      void dispatch(sendId).catch((err: Error) =>
-        logger.warn(`email ${sendId} dispatch failed: ${err.message}`),
-      );
-      return;
-    }
-    try {
-      await client.hatchet.runNoWait(SEND_EMAIL_TASK, { sendId } satisfies SendEmailTaskInput, {
-        additionalMetadata: { sendId },
-      });
-    } catch (err) {
-      logger.warn(`email ${sendId}: could not start ${SEND_EMAIL_TASK}, the email redrive will send it`, {
-        error: (err as Error).message,
-      });
-    }
-  }
-
-  async function afterFailure(send: EmailSend, error: ProviderError): Promise<DispatchOutcome> {
-    const reason = error.providerStatus ? `${error.message} (HTTP ${error.providerStatus})` : error.message;
-    if (error.retryable) {
-      await releaseEmailSend(db, send.id, reason);
-      logger.warn(`email ${send.id} will be retried: ${reason}`);
-      return { outcome: "retry", reason, retryAfterMs: error.retryAfterMs };
-    }
-    await markEmailFailed(db, send.id, provider.id, reason);
-    logger.error(`email ${send.id} (${send.template}) failed: ${reason}`);
-    return { outcome: "failed", reason };
+  async function dispatch(sendId: string): Promise<DispatchOutcome> {
+    const { outcomes } = await dispatchBatch({ ids: [sendId] });
+    const outcome = outcomes.get(sendId);
+    if (outcome) return outcome;
+    const current = await emailSendById(db, sendId);
+    if (!current) throw new AppError("NOT_FOUND", `No email send with id ${sendId}`);
+    return { outcome: "skipped", status: current.status };
   }
 
   return {
     templates: options.templates,
+    onQueued: (listener) => void listeners.push(listener),
     async enqueue(input) {
       const result = await record(input);
-      // Also on a repeat: a journey replayed after a crash re-kicks a send still queued (the
-      // claim makes a second dispatch harmless).
-      if (result.send.status === "queued") await deliverLater(result.send.id);
+      // Also on a repeat: a journey replayed after a crash re-wakes a send still queued.
+      if (result.send.status === "queued") {
+        for (const listener of listeners) listener();
+        // Dispatchers in other processes (the worker, when the api enqueued).
+        await sql`select pg_notify(${EMAIL_SENDS_CHANNEL}, '')`.catch(() => {});
+      }
       return result;
     },
+    dispatchBatch,
     dispatch,
     async send(input) {
       const result = await record(input);
@@ -283,4 +332,11 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
       return { ...result, dispatch: await dispatch(result.send.id) };
     },
   };
+}
+
+function outcomeOf(r: SendOutcomeRecord): Exclude<DispatchOutcome, { outcome: "skipped" }> {
+  if (r.status === "sent") return { outcome: "sent", providerMessageId: r.providerMessageId };
+  if (r.status === "suppressed") return { outcome: "suppressed", reason: r.reason };
+  if (r.status === "failed") return { outcome: "failed", reason: r.reason };
+  return { outcome: "retry", reason: r.reason, retryAfterMs: r.retryInMs };
 }

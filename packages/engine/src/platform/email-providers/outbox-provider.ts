@@ -26,6 +26,8 @@ export function createOutboxProvider(db: Queryable): EmailProvider {
   return {
     id: "outbox",
     maxBatchSize: 500,
+    // Every call stores a row: a resend after a crash shows up twice in the dev outbox.
+    deduplicates: false,
     send: store,
     async sendBatch(messages) {
       const outcomes: SendOutcome[] = [];

@@ -1,0 +1,198 @@
+import type { Sql } from "postgres";
+import type { EmailSend } from "../schema/email.js";
+
+/** The channel the dispatcher listens on; recording a queued send notifies it. */
+export const EMAIL_SENDS_CHANNEL = "hogsend_email_sends";
+
+/** What a dispatch renders and checks: the send, and the contact's preferences and cap count now. */
+export type ClaimedSend = Pick<
+  EmailSend,
+  | "id"
+  | "idempotencyKey"
+  | "contactId"
+  | "toEmail"
+  | "template"
+  | "category"
+  | "subject"
+  | "props"
+  | "journeyId"
+  | "attempts"
+> & {
+  preferences:
+    | {
+        unsubscribedAll: boolean;
+        optedOutCategories: string[];
+        suppressed: boolean;
+        suppressedReason: string | null;
+      }
+    | undefined;
+  /** The contact's other non-transactional emails sent in the last 24 h (the frequency cap's count). */
+  sentInLastDay: number;
+  /**
+   * Taken over from a claim that went stale (its worker died mid-batch): the provider may have
+   * accepted it already, so it must only be re-sent where the provider deduplicates.
+   */
+  reclaimed: boolean;
+};
+
+/**
+ * Claims sends for one dispatch batch and reads, in the same statement, what the dispatch-time
+ * re-check needs (preferences, suppression, the frequency cap's count). Due `queued` sends, oldest
+ * first, and `sending` claims older than the stale window (a worker that died mid-batch); with
+ * `ids`, only those sends, due or not. `FOR UPDATE SKIP LOCKED`: dispatchers on other replicas
+ * take other rows, so no send is claimed twice.
+ */
+const CLAIM = `
+with due as (
+  select id, status = 'sending' as reclaimed from email_sends
+  where (case when $3::text = '' then true else id = any(string_to_array($3::text, ',')::uuid[]) end)
+    and ((status = 'queued' and ($3::text <> '' or next_attempt_at <= now()))
+      or (status = 'sending' and claimed_at < now() - $2::int * interval '1 millisecond'))
+  order by next_attempt_at
+  limit $1::int
+  for update skip locked
+),
+claimed as (
+  update email_sends s set status = 'sending', claimed_at = now(), attempts = s.attempts + 1, updated_at = now()
+  from due where s.id = due.id
+  returning s.id, s.idempotency_key, s.contact_id, s.to_email, s.template, s.category, s.subject, s.props,
+    s.journey_id, s.attempts, s.next_attempt_at
+)
+select c.*, due.reclaimed, p.contact_id is not null as has_preferences, p.unsubscribed_all, p.opted_out_categories,
+  p.suppressed, p.suppressed_reason,
+  case when c.category = 'transactional' or c.contact_id is null then 0 else (
+    select count(*) from email_sends o
+    where o.contact_id = c.contact_id and o.id <> c.id and o.category <> 'transactional'
+      and o.status = 'sent' and o.sent_at >= now() - interval '1 day') end::int as sent_in_last_day
+from claimed c join due on due.id = c.id left join email_preferences p on p.contact_id = c.contact_id
+order by c.next_attempt_at
+`;
+
+export async function claimSends(
+  sql: Sql,
+  options: { limit: number; staleClaimMs: number; ids?: readonly string[] | undefined },
+): Promise<ClaimedSend[]> {
+  const rows = await sql.unsafe(
+    CLAIM,
+    [options.limit, Math.round(options.staleClaimMs), (options.ids ?? []).join(",")],
+    {
+      prepare: true,
+    },
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    idempotencyKey: r.idempotency_key as string,
+    contactId: r.contact_id as string | null,
+    toEmail: r.to_email as string,
+    template: r.template as string,
+    category: r.category as string,
+    subject: r.subject as string,
+    props: (r.props ?? {}) as Record<string, unknown>,
+    journeyId: r.journey_id as string | null,
+    attempts: r.attempts as number,
+    preferences: r.has_preferences
+      ? {
+          unsubscribedAll: r.unsubscribed_all as boolean,
+          optedOutCategories: (r.opted_out_categories ?? []) as string[],
+          suppressed: r.suppressed as boolean,
+          suppressedReason: r.suppressed_reason as string | null,
+        }
+      : undefined,
+    sentInLastDay: r.sent_in_last_day as number,
+    reclaimed: r.reclaimed as boolean,
+  }));
+}
+
+/** How one claimed send ended this batch. */
+export type SendOutcomeRecord =
+  | { id: string; status: "sent"; provider: string; providerMessageId: string }
+  | { id: string; status: "failed"; provider: string; reason: string }
+  | { id: string; status: "suppressed"; reason: string }
+  /** Back to the queue, due again in `retryInMs`. */
+  | { id: string; status: "queued"; reason: string; retryInMs: number };
+
+/**
+ * Records a batch's outcomes in one statement: the sends' new states (only sends still claimed,
+ * so a stale claim taken over elsewhere is not overwritten), and an `email_events` row for each
+ * send that went out. Returns the ids whose state this call changed.
+ */
+const RECORD = `
+with o as (
+  select * from jsonb_to_recordset($1::text::jsonb) as x(
+    id uuid, status text, provider text, provider_message_id text, reason text, retry_in_ms int)
+),
+updated as (
+  update email_sends s set
+    status = o.status,
+    provider = coalesce(o.provider, s.provider),
+    provider_message_id = coalesce(o.provider_message_id, s.provider_message_id),
+    reason = o.reason,
+    sent_at = case when o.status = 'sent' then now() else s.sent_at end,
+    failed_at = case when o.status = 'failed' then now() else s.failed_at end,
+    claimed_at = case when o.status = 'sent' then s.claimed_at end,
+    next_attempt_at = case when o.status = 'queued'
+      then now() + o.retry_in_ms * interval '1 millisecond' else s.next_attempt_at end,
+    updated_at = now()
+  from o where s.id = o.id and s.status = 'sending'
+  returning s.id, s.status, s.provider, s.provider_message_id
+),
+sent as (
+  insert into email_events (send_id, type, dedupe_key, data)
+  select u.id, 'sent', 'sent:' || u.id,
+    jsonb_build_object('provider', u.provider, 'providerMessageId', u.provider_message_id)
+  from updated u where u.status = 'sent'
+  on conflict do nothing
+)
+select id from updated
+`;
+
+export async function recordSendOutcomes(
+  sql: Sql,
+  outcomes: readonly SendOutcomeRecord[],
+): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set();
+  const rows = await sql.unsafe(
+    RECORD,
+    [
+      JSON.stringify(
+        outcomes.map((o) => ({
+          id: o.id,
+          status: o.status,
+          provider: "provider" in o ? o.provider : null,
+          provider_message_id: o.status === "sent" ? o.providerMessageId : null,
+          reason: "reason" in o ? o.reason : null,
+          retry_in_ms: o.status === "queued" ? Math.round(o.retryInMs) : null,
+        })),
+      ),
+    ],
+    { prepare: true },
+  );
+  return new Set(rows.map((r) => r.id as string));
+}
+
+/** Stores the rewritten links of a batch's sends in one statement; a re-render gets the same ids back. */
+const SAVE_LINKS = `
+insert into email_links (send_id, url, position)
+select x.send_id, x.url, x.position from jsonb_to_recordset($1::text::jsonb) as x(send_id uuid, url text, position int)
+on conflict (send_id, position) do update set url = excluded.url
+returning id, send_id, position
+`;
+
+export async function saveEmailLinks(
+  sql: Sql,
+  links: readonly { sendId: string; url: string; position: number }[],
+): Promise<Map<string, string[]>> {
+  const bySend = new Map<string, string[]>();
+  if (links.length === 0) return bySend;
+  const rows = await sql.unsafe(
+    SAVE_LINKS,
+    [JSON.stringify(links.map((l) => ({ send_id: l.sendId, url: l.url, position: l.position })))],
+    { prepare: true },
+  );
+  for (const r of rows) {
+    const ids = bySend.get(r.send_id as string) ?? [];
+    ids[r.position as number] = r.id as string;
+    bySend.set(r.send_id as string, ids);
+  }
+  return bySend;
+}
