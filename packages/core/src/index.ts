@@ -5,7 +5,7 @@ export {
   readPath,
 } from "./conditions.js";
 export { type Duration, parseDuration, toHatchetDuration } from "./duration.js";
-export { failAll, sendInBatches, splitIntoBatches } from "./email/batch.js";
+export { failAll, sendInBatches } from "./email/batch.js";
 export type {
   NeutralEmailEvent,
   NeutralEmailEventType,
@@ -35,6 +35,7 @@ export {
   type RetryPolicy,
   retryProviderCall,
 } from "./email/retry.js";
+export { type MessageLimits, validateMessage } from "./email/validate-message.js";
 export { PayloadFields, parseJsonObject } from "./email/webhook-payload.js";
 export { type EnvIssue, type EnvResult, formatEnvIssues, parseEnv } from "./env/parse-env.js";
 export { AppError, type AppErrorOptions } from "./errors/app-error.js";

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type EmailMessage, retryProviderCall } from "@hogsend/core";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -25,6 +26,9 @@ function requestAt(index: number) {
 }
 
 const unsubscribeUrl = "https://api.example.com/v1/email/unsubscribe?token=tok_abc";
+
+/** The `idempotency_key` tag of a key outside Resend's tag alphabet. */
+const keyTag = (key: string) => `sha256_${createHash("sha256").update(key).digest("hex")}`;
 
 function message(n = 1, overrides: Partial<EmailMessage> = {}): EmailMessage {
   return {
@@ -70,9 +74,11 @@ describe("resend send", () => {
       tags: [
         { name: "send_id", value: "snd_1" },
         { name: "category", value: "welcome" },
+        { name: "idempotency_key", value: keyTag("journey/welcome/user1/step-1") },
       ],
     });
     expect(outcome).toEqual({ ok: true, providerMessageId: fake.emails[0]?.id });
+    expect(fake.ledger.byKey.get(keyTag("journey/welcome/user1/step-1"))).toEqual([fake.emails[0]?.id]);
   });
 
   it("replays a retried send with the same key instead of sending twice", async () => {
@@ -93,7 +99,14 @@ describe("resend send", () => {
     expect((first.body as { tags: unknown }).tags).toEqual([
       { name: "send_id", value: "a_b_c" },
       { name: "category", value: "welcome" },
+      { name: "idempotency_key", value: keyTag(longKey) },
     ]);
+    // A key already in the tag alphabet is its own tag.
+    await provider().send(message(2, { idempotencyKey: "hogsend-send-0193" }));
+    expect((requestAt(2).body as { tags: unknown[] }).tags).toContainEqual({
+      name: "idempotency_key",
+      value: "hogsend-send-0193",
+    });
   });
 
   it("omits the idempotency header and optional fields when the message has none", async () => {
@@ -166,17 +179,46 @@ describe("resend batch", () => {
     }
   });
 
-  it("refuses a whole chunk when one email is invalid (strict validation) and goes on", async () => {
+  it("sends the same 250 again with the same three batch keys, and Resend replays instead of sending twice", async () => {
+    const messages = Array.from({ length: 250 }, (_, i) => message(i));
+    const first = await provider().sendBatch(messages);
+    const keys = fake.requests.map((r) => r.headers["idempotency-key"]);
+    const again = await provider().sendBatch(messages);
+    expect(fake.requests.map((r) => r.headers["idempotency-key"])).toEqual([...keys, ...keys]);
+    expect(again).toEqual(first);
+    expect(fake.ledger.summary()).toEqual({ accepted: 250, keys: 250, unkeyed: 0, duplicates: 0 });
+  });
+
+  it("refuses a bad address alone and sends the rest of its chunk in one strict batch", async () => {
     const messages = [
-      ...Array.from({ length: 100 }, (_, i) => message(i)),
-      message(100, { subject: "" }),
-      message(101),
+      ...Array.from({ length: 50 }, (_, i) => message(i)),
+      message(50, { to: "not-an-address" }),
+      message(51, { subject: "" }),
+      ...Array.from({ length: 60 }, (_, i) => message(52 + i)),
     ];
     const outcomes = await provider().sendBatch(messages);
-    expect(outcomes.slice(0, 100).every((o) => o.ok)).toBe(true);
-    const failed = outcomes.slice(100);
-    expect(failed.map((o) => (o.ok ? "ok" : o.error.kind))).toEqual(["rejected", "rejected"]);
-    expect(!failed[0]?.ok && failed[0]?.error.reason).toMatch(/subject/);
+    // 110 valid emails: 100 + 10, neither request carrying an invalid one.
+    expect(fake.requests.map((r) => (r.body as unknown[]).length)).toEqual([100, 10]);
+    expect(fake.emails.map((e) => e.payload.to)).not.toContain("not-an-address");
+    expect(outcomes).toHaveLength(112);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(110);
+    expect(
+      outcomes.slice(50, 52).map((o) => !o.ok && [o.error.kind, o.error.providerCode, o.error.reason]),
+    ).toEqual([
+      [
+        "rejected",
+        "invalid_message",
+        'invalid message: `to` is not one valid email address ("not-an-address")',
+      ],
+      ["rejected", "invalid_message", "invalid message: `subject` is empty"],
+    ]);
+    expect(outcomes[52]).toEqual({ ok: true, providerMessageId: fake.emails[50]?.id });
+  });
+
+  it("refuses an invalid single send without calling Resend", async () => {
+    const outcome = await provider().send(message(1, { replyTo: "support@" }));
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["rejected", false]);
+    expect(fake.requests).toHaveLength(0);
   });
 });
 
@@ -212,15 +254,21 @@ describe("resend error classification", () => {
   });
 
   it("422 is a permanent rejection with the provider's reason", async () => {
-    const outcome = await provider().send(message(1, { subject: "" }));
+    fake.failNext({
+      status: 422,
+      body: { statusCode: 422, name: "validation_error", message: "Invalid `from` domain." },
+    });
+    const outcome = await provider().send(message(1));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error).toMatchObject({ kind: "rejected", providerStatus: 422, retryable: false });
-    expect(outcome.error.reason).toContain("subject");
+    expect(outcome.error.reason).toBe("Invalid `from` domain.");
+  });
 
-    fake.failNext({ status: 422 });
-    const scripted = await provider().send(message(2));
-    expect(!scripted.ok && scripted.error.kind).toBe("rejected");
+  it("no answer for a request without an idempotency key is outcome_unknown, never retried", async () => {
+    fake.delayNext({ ms: 1_000 });
+    const outcome = await provider(200).send(message(1, { idempotencyKey: undefined }));
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["outcome_unknown", false]);
   });
 
   it("a wrong API key is rejected, not retried", async () => {
