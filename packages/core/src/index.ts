@@ -29,6 +29,15 @@ export {
   parseRetryAfter,
 } from "./email/provider-error.js";
 export {
+  createRateScheduler,
+  type RateLimit,
+  type RateLimitedProvider,
+  type RateScheduler,
+  type RateSchedulerOptions,
+  type ScheduledOutcome,
+  withRateLimit,
+} from "./email/rate-scheduler.js";
+export {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
   type RetryOptions,

@@ -1,7 +1,8 @@
-import type { EmailMessage } from "@hogsend/core";
+import { createRateScheduler, type EmailMessage, withRateLimit } from "@hogsend/core";
 import { type FakePostmark, startFakePostmark } from "@hogsend/devstack/fakes";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostmarkProvider, type PostmarkProviderOptions } from "./create-postmark-provider.js";
+import { postmarkEmailProvider } from "./descriptor.js";
 
 const TOKEN = "pm-server-token-0123";
 let fake: FakePostmark;
@@ -271,6 +272,22 @@ describe("postmark error classification", () => {
     expect(failed).toHaveLength(1);
     expect(!failed[0]?.ok && failed[0]?.error.retryAfterMs).toBe(7_000);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+  });
+
+  it("a timed-out batch behind the rate scheduler is not resent, though Postmark accepted it", async () => {
+    fake.delayNext({ ms: 400 });
+    const limited = withRateLimit(
+      provider({ timeoutMs: 150 }),
+      createRateScheduler({ ...postmarkEmailProvider.rateLimit, maxAttempts: 5 }),
+    );
+    const outcomes = await limited.sendBatch([message(1), message(2), message(3)]);
+    for (const outcome of outcomes) {
+      expect(!outcome.ok && [outcome.error.kind, outcome.attempts]).toEqual(["outcome_unknown", 1]);
+    }
+    // The fake finishes the held request: the three were delivered, once, and never asked again.
+    await expect.poll(() => fake.messages.length).toBe(3);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.ledger.summary()).toMatchObject({ accepted: 3, duplicates: 0 });
   });
 
   it("refuses to build without a server token", () => {

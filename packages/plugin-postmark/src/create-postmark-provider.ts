@@ -4,6 +4,7 @@ import {
   failAll,
   type MessageLimits,
   ProviderError,
+  type RateLimit,
   type SendOutcome,
   sendInBatches,
   validateMessage,
@@ -43,6 +44,13 @@ const POSTMARK_MESSAGE_LIMITS: MessageLimits = {
   maxMessageBytes: 10 * MB,
   maxBodyBytes: 5 * MB,
 };
+
+/**
+ * Postmark publishes no numeric API rate limit, only that it answers 429 when pushed too hard.
+ * 10 requests per second (burst 10) is a conservative ceiling that still allows 5,000 emails/s
+ * through 500-message batches, far above what one worker renders; 429s pause the bucket anyway.
+ */
+export const POSTMARK_RATE_LIMIT: RateLimit = { requestsPerSecond: 10, burst: 10 };
 
 /** The SDK takes a scheme flag and a host (optionally with a path prefix) instead of a URL. */
 function sdkHost(baseUrl: string): { useHttps: boolean; requestHost: string } {

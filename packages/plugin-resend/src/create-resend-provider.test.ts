@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { type EmailMessage, retryProviderCall } from "@hogsend/core";
+import { createRateScheduler, type EmailMessage, retryProviderCall, withRateLimit } from "@hogsend/core";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createResendProvider } from "./create-resend-provider.js";
+import { resendEmailProvider } from "./descriptor.js";
 
 const API_KEY = "re_test_0123456789";
 let fake: FakeResend;
@@ -219,6 +220,56 @@ describe("resend batch", () => {
     const outcome = await provider().send(message(1, { replyTo: "support@" }));
     expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["rejected", false]);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("resend behind the rate scheduler", () => {
+  it("rides out a 429 storm honouring Retry-After, one batch key throughout, each email accepted once", async () => {
+    fake.failNext({ status: 429, times: 3, retryAfterSeconds: 2 });
+    let clock = 0;
+    const waits: number[] = [];
+    const scheduler = createRateScheduler({
+      requestsPerSecond: 5,
+      burst: 1,
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
+    const limited = withRateLimit(provider(), scheduler);
+    const messages = Array.from({ length: 80 }, (_, i) => message(i));
+    const outcomes = await limited.sendBatch(messages);
+
+    expect(fake.stats()).toMatchObject({ requests: 4, byStatus: { 429: 3, 200: 1 } });
+    // Each 429 paused the bucket for its full Retry-After before the next attempt.
+    expect(waits).toEqual([2_000, 2_000, 2_000]);
+    expect(new Set(fake.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+    expect(outcomes.every((o) => o.ok && o.attempts === 4)).toBe(true);
+    expect(fake.ledger.summary()).toEqual({ accepted: 80, keys: 80, unkeyed: 0, duplicates: 0 });
+  });
+
+  it("stays within Resend's 5 requests/s with the descriptor's default, and recovers when set too fast", async () => {
+    const limitedFake = await startFakeResend({ apiKey: API_KEY, limit: "resend", record: false });
+    try {
+      const client = createResendProvider({ apiKey: API_KEY, baseUrl: limitedFake.url, timeoutMs: 2_000 });
+      const messages = Array.from({ length: 600 }, (_, i) => message(i));
+      const paced = withRateLimit(client, createRateScheduler(resendEmailProvider.rateLimit));
+      expect((await paced.sendBatch(messages)).every((o) => o.ok)).toBe(true);
+      expect(limitedFake.stats()).toMatchObject({ requests: 6, rateLimited: 0, accepted: 600 });
+
+      limitedFake.reset();
+      // Twice the allowed rate: the fake answers 429 with Retry-After, the bucket pauses, all arrive once.
+      const hasty = withRateLimit(client, createRateScheduler({ requestsPerSecond: 10, burst: 10 }));
+      const outcomes = await hasty.sendBatch(Array.from({ length: 1_200 }, (_, i) => message(i)));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      const stats = limitedFake.stats();
+      expect(stats.rateLimited).toBeGreaterThan(0);
+      expect(stats).toMatchObject({ accepted: 1_200, keys: 1_200, duplicates: 0 });
+      expect(limitedFake.requests).toHaveLength(0);
+    } finally {
+      await limitedFake.close();
+    }
   });
 });
 

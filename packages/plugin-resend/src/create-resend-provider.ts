@@ -4,6 +4,7 @@ import {
   failAll,
   type MessageLimits,
   ProviderError,
+  type RateLimit,
   type SendOutcome,
   sendInBatches,
   validateMessage,
@@ -32,6 +33,13 @@ export const RESEND_MAX_BATCH_SIZE = 100;
 
 /** Resend's cap on one email, attachments included (we send none): 40 MB. */
 const RESEND_MESSAGE_LIMITS: MessageLimits = { provider: "resend", maxMessageBytes: 40 * 1024 * 1024 };
+
+/**
+ * Resend's published default: 5 requests per second per team, a batch request counting as one.
+ * A burst of 1 spaces calls evenly (200 ms), so no second ever holds more than 5 even where the
+ * provider counts in fixed windows; raise it with EMAIL_RATE_BURST if your plan allows.
+ */
+export const RESEND_RATE_LIMIT: RateLimit = { requestsPerSecond: 5, burst: 1 };
 
 /** The Resend adapter of the EmailProvider port, built on the official `resend` SDK. */
 export function createResendProvider(options: ResendProviderOptions): EmailProvider {
