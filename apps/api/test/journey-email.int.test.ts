@@ -64,7 +64,9 @@ describe("journeys send real email", () => {
     expect(String(email?.payload.html)).toContain("Nia");
     const headers = email?.payload.headers as Record<string, string>;
     expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
-    expect(email?.idempotencyKey).toMatch(/^hogsend-send-[0-9a-f-]{36}$/);
+    // The send's own key rides as a tag; the request's Idempotency-Key names the whole batch.
+    const tags = email?.payload.tags as { name: string; value: string }[];
+    expect(tags.find((t) => t.name === "idempotency_key")?.value).toMatch(/^hogsend-send-[0-9a-f-]{36}$/);
 
     // The provider answers before the send row records it: wait for the row to settle.
     const rows = await eventually("the send to settle", async () => {

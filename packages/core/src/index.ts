@@ -5,7 +5,7 @@ export {
   readPath,
 } from "./conditions.js";
 export { type Duration, parseDuration, toHatchetDuration } from "./duration.js";
-export { failAll, sendInBatches, splitIntoBatches } from "./email/batch.js";
+export { failAll, sendInBatches } from "./email/batch.js";
 export type {
   NeutralEmailEvent,
   NeutralEmailEventType,
@@ -29,12 +29,22 @@ export {
   parseRetryAfter,
 } from "./email/provider-error.js";
 export {
+  createRateScheduler,
+  type RateLimit,
+  type RateLimitedProvider,
+  type RateScheduler,
+  type RateSchedulerOptions,
+  type ScheduledOutcome,
+  withRateLimit,
+} from "./email/rate-scheduler.js";
+export {
   backoffDelayMs,
   DEFAULT_RETRY_POLICY,
   type RetryOptions,
   type RetryPolicy,
   retryProviderCall,
 } from "./email/retry.js";
+export { type MessageLimits, validateMessage } from "./email/validate-message.js";
 export { PayloadFields, parseJsonObject } from "./email/webhook-payload.js";
 export { type EnvIssue, type EnvResult, formatEnvIssues, parseEnv } from "./env/parse-env.js";
 export { AppError, type AppErrorOptions } from "./errors/app-error.js";

@@ -179,6 +179,24 @@ export const envSections = {
       .positive()
       .default(30)
       .describe("POST /v1/emails requests a minute per API key"),
+    EMAIL_RATE_PER_SECOND: z.coerce
+      .number({ message: "must be a number" })
+      .positive("must be above 0")
+      .max(10_000, "must be at most 10000")
+      .optional()
+      .describe(
+        "Provider requests per second from one worker process; a batch request (up to 100 emails on Resend, " +
+          "500 on Postmark) counts once. Default: the provider's published limit (Resend 5, Postmark 10). " +
+          "With several worker replicas, divide the account's limit between them",
+      ),
+    EMAIL_RATE_BURST: z.coerce
+      .number({ message: "must be a number" })
+      .int("must be a whole number")
+      .positive("must be at least 1")
+      .optional()
+      .describe(
+        "Provider requests that may start back to back after a quiet spell. Default: the provider's (Resend 1, Postmark 10)",
+      ),
     RESEND_API_KEY: optionalSecret("Resend API key (required when the provider is resend)"),
     RESEND_WEBHOOK_SECRET: optionalSecret("Svix signing secret of the Resend webhook (whsec_…)"),
     RESEND_BASE_URL: url("Resend API base URL").optional().describe("Resend API base URL (proxies, tests)"),

@@ -1,7 +1,8 @@
-import type { EmailMessage } from "@hogsend/core";
+import { createRateScheduler, type EmailMessage, withRateLimit } from "@hogsend/core";
 import { type FakePostmark, startFakePostmark } from "@hogsend/devstack/fakes";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostmarkProvider, type PostmarkProviderOptions } from "./create-postmark-provider.js";
+import { postmarkEmailProvider } from "./descriptor.js";
 
 const TOKEN = "pm-server-token-0123";
 let fake: FakePostmark;
@@ -104,13 +105,12 @@ describe("postmark send", () => {
 });
 
 describe("postmark batch", () => {
-  it("splits 1200 messages into 500/500/200 batch requests and maps ids in order", async () => {
-    const messages = Array.from({ length: 1200 }, (_, i) => message(i));
+  it("splits 600 messages into 500 + 100 batch requests and maps ids in order", async () => {
+    const messages = Array.from({ length: 600 }, (_, i) => message(i));
     const outcomes = await provider().sendBatch(messages);
     expect(fake.requests.map((r) => [r.method, r.path, (r.body as unknown[]).length])).toEqual([
       ["POST", "/email/batch", 500],
-      ["POST", "/email/batch", 500],
-      ["POST", "/email/batch", 200],
+      ["POST", "/email/batch", 100],
     ]);
     for (const request of fake.requests) {
       expect(request.headers["x-postmark-server-token"]).toBe(TOKEN);
@@ -125,11 +125,39 @@ describe("postmark batch", () => {
         expect(m.MessageStream).toBe("outbound");
       }
     }
-    expect(outcomes).toHaveLength(1200);
+    expect(outcomes).toHaveLength(600);
     expect(outcomes.map((o) => (o.ok ? o.providerMessageId : "failed"))).toEqual(
       fake.messages.map((m) => m.messageId),
     );
     expect(fake.messages.map((m) => m.payload.To)).toEqual(messages.map((m) => m.to));
+    expect(fake.ledger.summary()).toEqual({ accepted: 600, keys: 600, unkeyed: 0, duplicates: 0 });
+  });
+
+  it("refuses a bad address alone before the batch, so strict validation cannot take the batch down", async () => {
+    const outcomes = await provider().sendBatch([
+      message(1),
+      message(2, { to: "user2@example" }),
+      message(3, { from: "Acme <hello@>" }),
+      message(4, { headers: { "Bad Header": "x" } }),
+      message(5),
+    ]);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.messages.map((m) => m.payload.To)).toEqual(["user1@example.com", "user5@example.com"]);
+    expect(outcomes.map((o) => (o.ok ? "ok" : `${o.error.kind}: ${o.error.reason}`))).toEqual([
+      "ok",
+      'rejected: invalid message: `to` is not one valid email address ("user2@example")',
+      'rejected: invalid message: `from` is not one valid email address ("Acme <hello@>")',
+      'rejected: invalid message: header name "Bad Header" is not a valid header field name',
+      "ok",
+    ]);
+  });
+
+  it("refuses a body over Postmark's 5 MB limit without sending it", async () => {
+    const outcome = await provider().send(message(1, { html: `<p>${"x".repeat(5 * 1024 * 1024)}</p>` }));
+    expect(!outcome.ok && outcome.error.reason).toMatch(
+      /`html` is \d+ bytes, over the 5242880-byte limit of postmark/,
+    );
+    expect(fake.requests).toHaveLength(0);
   });
 
   it("reports a per-message refusal inside an accepted batch (inactive recipient)", async () => {
@@ -180,12 +208,20 @@ describe("postmark error classification", () => {
     ).toEqual(["unavailable", status, true]);
   });
 
-  it("no answer within the timeout is a timeout", async () => {
+  it("no answer within the timeout is outcome_unknown: Postmark may have accepted it", async () => {
     fake.delayNext({ ms: 3_000 });
     const started = performance.now();
     const outcome = await provider({ timeoutMs: 200 }).send(message());
     expect(performance.now() - started).toBeLessThan(2_500);
-    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["timeout", true]);
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["outcome_unknown", false]);
+    expect(!outcome.ok && outcome.error.reason).toMatch(/no answer within 200 ms; .* not resent/);
+  });
+
+  it("a connection dropped after the request arrived is outcome_unknown", async () => {
+    fake.dropNext({ process: true });
+    const outcome = await provider().send(message());
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["outcome_unknown", false]);
+    expect(fake.messages).toHaveLength(1);
   });
 
   it("422 is a permanent rejection carrying Postmark's ErrorCode", async () => {
@@ -236,6 +272,22 @@ describe("postmark error classification", () => {
     expect(failed).toHaveLength(1);
     expect(!failed[0]?.ok && failed[0]?.error.retryAfterMs).toBe(7_000);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+  });
+
+  it("a timed-out batch behind the rate scheduler is not resent, though Postmark accepted it", async () => {
+    fake.delayNext({ ms: 400 });
+    const limited = withRateLimit(
+      provider({ timeoutMs: 150 }),
+      createRateScheduler({ ...postmarkEmailProvider.rateLimit, maxAttempts: 5 }),
+    );
+    const outcomes = await limited.sendBatch([message(1), message(2), message(3)]);
+    for (const outcome of outcomes) {
+      expect(!outcome.ok && [outcome.error.kind, outcome.attempts]).toEqual(["outcome_unknown", 1]);
+    }
+    // The fake finishes the held request: the three were delivered, once, and never asked again.
+    await expect.poll(() => fake.messages.length).toBe(3);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.ledger.summary()).toMatchObject({ accepted: 3, duplicates: 0 });
   });
 
   it("refuses to build without a server token", () => {

@@ -1,10 +1,11 @@
 import { credentialOf, type EmailProviderDescriptor } from "@hogsend/core";
-import { createPostmarkProvider } from "./create-postmark-provider.js";
+import { createPostmarkProvider, POSTMARK_RATE_LIMIT } from "./create-postmark-provider.js";
 
 /** Postmark as the engine's registry knows it: env keys, factory and webhook dedupe key. */
 export const postmarkEmailProvider: EmailProviderDescriptor = {
   id: "postmark",
   credentialKey: "POSTMARK_SERVER_TOKEN",
+  rateLimit: POSTMARK_RATE_LIMIT,
   create: (env, options) =>
     createPostmarkProvider({
       serverToken: credentialOf(env, "POSTMARK_SERVER_TOKEN", options),

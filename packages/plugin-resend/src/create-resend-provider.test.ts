@@ -1,7 +1,9 @@
-import { type EmailMessage, retryProviderCall } from "@hogsend/core";
+import { createHash } from "node:crypto";
+import { createRateScheduler, type EmailMessage, retryProviderCall, withRateLimit } from "@hogsend/core";
 import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createResendProvider } from "./create-resend-provider.js";
+import { resendEmailProvider } from "./descriptor.js";
 
 const API_KEY = "re_test_0123456789";
 let fake: FakeResend;
@@ -25,6 +27,9 @@ function requestAt(index: number) {
 }
 
 const unsubscribeUrl = "https://api.example.com/v1/email/unsubscribe?token=tok_abc";
+
+/** The `idempotency_key` tag of a key outside Resend's tag alphabet. */
+const keyTag = (key: string) => `sha256_${createHash("sha256").update(key).digest("hex")}`;
 
 function message(n = 1, overrides: Partial<EmailMessage> = {}): EmailMessage {
   return {
@@ -70,9 +75,11 @@ describe("resend send", () => {
       tags: [
         { name: "send_id", value: "snd_1" },
         { name: "category", value: "welcome" },
+        { name: "idempotency_key", value: keyTag("journey/welcome/user1/step-1") },
       ],
     });
     expect(outcome).toEqual({ ok: true, providerMessageId: fake.emails[0]?.id });
+    expect(fake.ledger.byKey.get(keyTag("journey/welcome/user1/step-1"))).toEqual([fake.emails[0]?.id]);
   });
 
   it("replays a retried send with the same key instead of sending twice", async () => {
@@ -93,7 +100,14 @@ describe("resend send", () => {
     expect((first.body as { tags: unknown }).tags).toEqual([
       { name: "send_id", value: "a_b_c" },
       { name: "category", value: "welcome" },
+      { name: "idempotency_key", value: keyTag(longKey) },
     ]);
+    // A key already in the tag alphabet is its own tag.
+    await provider().send(message(2, { idempotencyKey: "hogsend-send-0193" }));
+    expect((requestAt(2).body as { tags: unknown[] }).tags).toContainEqual({
+      name: "idempotency_key",
+      value: "hogsend-send-0193",
+    });
   });
 
   it("omits the idempotency header and optional fields when the message has none", async () => {
@@ -166,17 +180,96 @@ describe("resend batch", () => {
     }
   });
 
-  it("refuses a whole chunk when one email is invalid (strict validation) and goes on", async () => {
+  it("sends the same 250 again with the same three batch keys, and Resend replays instead of sending twice", async () => {
+    const messages = Array.from({ length: 250 }, (_, i) => message(i));
+    const first = await provider().sendBatch(messages);
+    const keys = fake.requests.map((r) => r.headers["idempotency-key"]);
+    const again = await provider().sendBatch(messages);
+    expect(fake.requests.map((r) => r.headers["idempotency-key"])).toEqual([...keys, ...keys]);
+    expect(again).toEqual(first);
+    expect(fake.ledger.summary()).toEqual({ accepted: 250, keys: 250, unkeyed: 0, duplicates: 0 });
+  });
+
+  it("refuses a bad address alone and sends the rest of its chunk in one strict batch", async () => {
     const messages = [
-      ...Array.from({ length: 100 }, (_, i) => message(i)),
-      message(100, { subject: "" }),
-      message(101),
+      ...Array.from({ length: 50 }, (_, i) => message(i)),
+      message(50, { to: "not-an-address" }),
+      message(51, { subject: "" }),
+      ...Array.from({ length: 60 }, (_, i) => message(52 + i)),
     ];
     const outcomes = await provider().sendBatch(messages);
-    expect(outcomes.slice(0, 100).every((o) => o.ok)).toBe(true);
-    const failed = outcomes.slice(100);
-    expect(failed.map((o) => (o.ok ? "ok" : o.error.kind))).toEqual(["rejected", "rejected"]);
-    expect(!failed[0]?.ok && failed[0]?.error.reason).toMatch(/subject/);
+    // 110 valid emails: 100 + 10, neither request carrying an invalid one.
+    expect(fake.requests.map((r) => (r.body as unknown[]).length)).toEqual([100, 10]);
+    expect(fake.emails.map((e) => e.payload.to)).not.toContain("not-an-address");
+    expect(outcomes).toHaveLength(112);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(110);
+    expect(
+      outcomes.slice(50, 52).map((o) => !o.ok && [o.error.kind, o.error.providerCode, o.error.reason]),
+    ).toEqual([
+      [
+        "rejected",
+        "invalid_message",
+        'invalid message: `to` is not one valid email address ("not-an-address")',
+      ],
+      ["rejected", "invalid_message", "invalid message: `subject` is empty"],
+    ]);
+    expect(outcomes[52]).toEqual({ ok: true, providerMessageId: fake.emails[50]?.id });
+  });
+
+  it("refuses an invalid single send without calling Resend", async () => {
+    const outcome = await provider().send(message(1, { replyTo: "support@" }));
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["rejected", false]);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("resend behind the rate scheduler", () => {
+  it("rides out a 429 storm honouring Retry-After, one batch key throughout, each email accepted once", async () => {
+    fake.failNext({ status: 429, times: 3, retryAfterSeconds: 2 });
+    let clock = 0;
+    const waits: number[] = [];
+    const scheduler = createRateScheduler({
+      requestsPerSecond: 5,
+      burst: 1,
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    });
+    const limited = withRateLimit(provider(), scheduler);
+    const messages = Array.from({ length: 80 }, (_, i) => message(i));
+    const outcomes = await limited.sendBatch(messages);
+
+    expect(fake.stats()).toMatchObject({ requests: 4, byStatus: { 429: 3, 200: 1 } });
+    // Each 429 paused the bucket for its full Retry-After before the next attempt.
+    expect(waits).toEqual([2_000, 2_000, 2_000]);
+    expect(new Set(fake.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+    expect(outcomes.every((o) => o.ok && o.attempts === 4)).toBe(true);
+    expect(fake.ledger.summary()).toEqual({ accepted: 80, keys: 80, unkeyed: 0, duplicates: 0 });
+  });
+
+  it("stays within Resend's 5 requests/s with the descriptor's default, and recovers when set too fast", async () => {
+    const limitedFake = await startFakeResend({ apiKey: API_KEY, limit: "resend", record: false });
+    try {
+      const client = createResendProvider({ apiKey: API_KEY, baseUrl: limitedFake.url, timeoutMs: 2_000 });
+      const messages = Array.from({ length: 600 }, (_, i) => message(i));
+      const paced = withRateLimit(client, createRateScheduler(resendEmailProvider.rateLimit));
+      expect((await paced.sendBatch(messages)).every((o) => o.ok)).toBe(true);
+      expect(limitedFake.stats()).toMatchObject({ requests: 6, rateLimited: 0, accepted: 600 });
+
+      limitedFake.reset();
+      // Twice the allowed rate: the fake answers 429 with Retry-After, the bucket pauses, all arrive once.
+      const hasty = withRateLimit(client, createRateScheduler({ requestsPerSecond: 10, burst: 10 }));
+      const outcomes = await hasty.sendBatch(Array.from({ length: 1_200 }, (_, i) => message(i)));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      const stats = limitedFake.stats();
+      expect(stats.rateLimited).toBeGreaterThan(0);
+      expect(stats).toMatchObject({ accepted: 1_200, keys: 1_200, duplicates: 0 });
+      expect(limitedFake.requests).toHaveLength(0);
+    } finally {
+      await limitedFake.close();
+    }
   });
 });
 
@@ -212,15 +305,21 @@ describe("resend error classification", () => {
   });
 
   it("422 is a permanent rejection with the provider's reason", async () => {
-    const outcome = await provider().send(message(1, { subject: "" }));
+    fake.failNext({
+      status: 422,
+      body: { statusCode: 422, name: "validation_error", message: "Invalid `from` domain." },
+    });
+    const outcome = await provider().send(message(1));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error).toMatchObject({ kind: "rejected", providerStatus: 422, retryable: false });
-    expect(outcome.error.reason).toContain("subject");
+    expect(outcome.error.reason).toBe("Invalid `from` domain.");
+  });
 
-    fake.failNext({ status: 422 });
-    const scripted = await provider().send(message(2));
-    expect(!scripted.ok && scripted.error.kind).toBe("rejected");
+  it("no answer for a request without an idempotency key is outcome_unknown, never retried", async () => {
+    fake.delayNext({ ms: 1_000 });
+    const outcome = await provider(200).send(message(1, { idempotencyKey: undefined }));
+    expect(!outcome.ok && [outcome.error.kind, outcome.error.retryable]).toEqual(["outcome_unknown", false]);
   });
 
   it("a wrong API key is rejected, not retried", async () => {

@@ -1,10 +1,11 @@
 import { credentialOf, type EmailProviderDescriptor } from "@hogsend/core";
-import { createResendProvider } from "./create-resend-provider.js";
+import { createResendProvider, RESEND_RATE_LIMIT } from "./create-resend-provider.js";
 
 /** Resend as the engine's registry knows it: env keys, factory and webhook dedupe key. */
 export const resendEmailProvider: EmailProviderDescriptor = {
   id: "resend",
   credentialKey: "RESEND_API_KEY",
+  rateLimit: RESEND_RATE_LIMIT,
   create: (env, options) =>
     createResendProvider({
       apiKey: credentialOf(env, "RESEND_API_KEY", options),

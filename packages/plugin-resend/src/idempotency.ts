@@ -22,3 +22,16 @@ export function batchIdempotencyKey(keys: (string | undefined)[]): string | unde
   if (keys.length === 0 || keys.some((k) => k === undefined || k === "")) return undefined;
   return `batch:${digest(keys.join("\n"))}`;
 }
+
+/** Resend tag values: ASCII letters, digits, `_` and `-`, up to 256 characters. */
+const TAG_VALUE = /^[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * The message's key as a Resend tag value: the key itself when the tag alphabet allows it, else
+ * `sha256_` and its digest. A batch request carries one key for all its emails; the tag keeps
+ * each email's own key with it, for tracing in webhooks and for counting deliveries per send.
+ */
+export function idempotencyTag(key: string | undefined): string | undefined {
+  if (key === undefined || key === "") return undefined;
+  return TAG_VALUE.test(key) ? key : `sha256_${digest(key)}`;
+}

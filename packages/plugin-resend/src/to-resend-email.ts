@@ -1,5 +1,6 @@
 import type { EmailMessage } from "@hogsend/core";
 import type { CreateEmailOptions } from "resend";
+import { idempotencyTag } from "./idempotency.js";
 
 /** Resend tag names and values allow only ASCII letters, digits, `_` and `-`, up to 256 characters. */
 function tagText(text: string): string {
@@ -7,15 +8,17 @@ function tagText(text: string): string {
 }
 
 /**
- * EmailMessage → the SDK's send options. Metadata and the category travel as tags (sanitized to
- * Resend's alphabet, which would otherwise reject the whole send), and come back in webhooks.
+ * EmailMessage → the SDK's send options. Metadata, the category and the idempotency key travel as
+ * tags (sanitized to Resend's alphabet, which would otherwise reject the whole send), and come
+ * back in webhooks.
  */
 export function toResendEmail(message: EmailMessage): CreateEmailOptions {
-  const tags = Object.entries(message.metadata ?? {}).map(([name, value]) => ({
-    name: tagText(name),
-    value: tagText(value),
-  }));
+  const key = idempotencyTag(message.idempotencyKey);
+  const tags = Object.entries(message.metadata ?? {})
+    .map(([name, value]) => ({ name: tagText(name), value: tagText(value) }))
+    .filter((tag) => !(key && tag.name === "idempotency_key"));
   if (message.category !== undefined) tags.push({ name: "category", value: tagText(message.category) });
+  if (key !== undefined) tags.push({ name: "idempotency_key", value: key });
   return {
     from: message.from,
     to: message.to,

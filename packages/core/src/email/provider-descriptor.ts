@@ -1,5 +1,6 @@
 import type { NeutralEmailEvent, WebhookRequest } from "./events.js";
 import type { EmailProvider } from "./provider.js";
+import type { RateLimit } from "./rate-scheduler.js";
 
 /** The env values a provider reads, as set (`undefined` when unset). */
 export type ProviderEnv = Readonly<Record<string, string | undefined>>;
@@ -15,6 +16,11 @@ export interface EmailProviderDescriptor {
   readonly id: string;
   /** The env key of its send credential: required when the provider is selected. */
   readonly credentialKey: string;
+  /**
+   * The provider's published request limit per account, the rate scheduler's default
+   * (EMAIL_RATE_PER_SECOND and EMAIL_RATE_BURST override it). One batch request is one request.
+   */
+  readonly rateLimit: RateLimit;
   /**
    * Builds the adapter from env. `webhookOnly`: no send credential is needed, because the adapter
    * only verifies and parses webhooks (a deploy that switched providers still gets late ones).

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors/app-error.js";
-import { splitIntoBatches } from "./batch.js";
 import { kindForStatus, ProviderError, parseRetryAfter } from "./provider-error.js";
 import { PayloadFields, parseJsonObject } from "./webhook-payload.js";
 
@@ -44,6 +43,12 @@ describe("provider errors", () => {
     );
   });
 
+  it("never marks an outcome_unknown failure retryable: the message may have been accepted", () => {
+    const unknown = new ProviderError({ provider: "postmark", kind: "outcome_unknown", reason: "no answer" });
+    expect([unknown.retryable, unknown.code]).toEqual([false, "DEPENDENCY_UNAVAILABLE"]);
+    expect(new ProviderError({ provider: "p", kind: "timeout", reason: "t" }).retryable).toBe(true);
+  });
+
   it("reads Retry-After as seconds or an HTTP date", () => {
     const now = Date.parse("2026-11-20T09:00:00Z");
     expect(parseRetryAfter("2", now)).toBe(2_000);
@@ -53,17 +58,6 @@ describe("provider errors", () => {
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
-  });
-});
-
-describe("splitIntoBatches", () => {
-  it("splits into chunks of at most the limit, in order", () => {
-    const items = Array.from({ length: 250 }, (_, i) => i);
-    const batches = splitIntoBatches(items, 100);
-    expect(batches.map((b) => b.length)).toEqual([100, 100, 50]);
-    expect(batches.flat()).toEqual(items);
-    expect(splitIntoBatches([], 100)).toEqual([]);
-    expect(() => splitIntoBatches(items, 0)).toThrow(/positive integer/);
   });
 });
 

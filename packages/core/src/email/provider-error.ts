@@ -3,10 +3,16 @@ import type { ErrorCode } from "../errors/codes.js";
 
 /**
  * Why a provider call failed, which decides what the mailer does next:
- * `rate_limited`, `unavailable` and `timeout` are retried with backoff; `rejected` is permanent
- * and recorded as failed with its reason.
+ * - `rate_limited`, `unavailable` and `timeout` are retried with backoff (a timeout only where a
+ *   retry is safe: the provider dedupes by idempotency key);
+ * - `rejected` is permanent and recorded as failed with its reason;
+ * - `outcome_unknown`: the request left and no answer came (a timeout or a dropped connection)
+ *   from a provider without idempotency, so it may have been accepted. Never retried blindly: the
+ *   caller records it and reconciles (provider webhooks, message search) or hands it to an operator.
  */
-export type ProviderErrorKind = "rate_limited" | "unavailable" | "timeout" | "rejected";
+export type ProviderErrorKind = "rate_limited" | "unavailable" | "timeout" | "rejected" | "outcome_unknown";
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(["rate_limited", "unavailable", "timeout"]);
 
 export interface ProviderErrorInit {
   provider: string;
@@ -14,7 +20,10 @@ export interface ProviderErrorInit {
   reason: string;
   /** HTTP status the provider answered with; unset when no answer came (network, timeout). */
   providerStatus?: number;
-  /** The provider's own error code (`rate_limit_exceeded`, `406`, …). */
+  /**
+   * The provider's own error code (`rate_limit_exceeded`, `406`, …), or `invalid_message` when
+   * Hogsend refused the message itself before any call (see `validateMessage`).
+   */
   providerCode?: string;
   /** From `Retry-After`: the earliest moment a retry may succeed. */
   retryAfterMs?: number;
@@ -28,7 +37,7 @@ function codeFor(kind: ProviderErrorKind, providerStatus: number | undefined): E
   return providerStatus === 401 || providerStatus === 403 ? "INTERNAL" : "VALIDATION_FAILED";
 }
 
-/** A classified failure of an email provider call; `retryable` is false only for `rejected`. */
+/** A classified failure of an email provider call; `retryable` is false for `rejected` and `outcome_unknown`. */
 export class ProviderError extends AppError {
   readonly provider: string;
   readonly kind: ProviderErrorKind;
@@ -39,7 +48,7 @@ export class ProviderError extends AppError {
 
   constructor(init: ProviderErrorInit) {
     super(codeFor(init.kind, init.providerStatus), `${init.provider} ${init.kind}: ${init.reason}`, {
-      retryable: init.kind !== "rejected",
+      retryable: RETRYABLE.has(init.kind),
       cause: init.cause,
       details: {
         provider: init.provider,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
+import type { SendLedger } from "./send-ledger.js";
 
 /** One request a fake vendor received, as the test asserts on it. */
 export interface RecordedRequest {
@@ -42,6 +43,57 @@ export interface DelayScript {
   times?: number;
 }
 
+/** Close the connection without an answer, as a crash or a network drop would. */
+export interface DropScript {
+  /** How many of the next requests are dropped (default 1). */
+  times?: number;
+  /** Let this many requests through normally first (default 0). */
+  after?: number;
+  /**
+   * Handle the request first, so the vendor accepts it and the client never learns (default
+   * true): the case where only provider idempotency prevents a duplicate on retry.
+   */
+  process?: boolean;
+}
+
+/** A request limit the fake enforces like the vendor: a token bucket, 429 and `Retry-After` beyond it. */
+export interface FakeRateLimit {
+  requestsPerSecond: number;
+  burst: number;
+}
+
+export interface FakeVendorOptions {
+  /**
+   * Keep every request (method, path, headers, body) in `requests` for tests to assert on
+   * (default true). False keeps counters and the send ledger only: a long bench stays small.
+   */
+  record?: boolean;
+  /** Port to listen on (default: a free one). */
+  port?: number;
+  /** Enforce a request limit (default: none). */
+  rateLimit?: FakeRateLimit;
+}
+
+/** Counters of a fake, as `stats()` and `GET /__stats` report them. */
+export interface FakeVendorStats {
+  vendor: string;
+  /** Vendor requests received (control requests under `/__` excluded). */
+  requests: number;
+  /** `"POST /emails/batch": n`. */
+  byPath: Record<string, number>;
+  /** Answers by HTTP status. */
+  byStatus: Record<string, number>;
+  /** Refused with 429 by the enforced rate limit (scripted 429s not included). */
+  rateLimited: number;
+  /** Connections closed without an answer by a drop script. */
+  dropped: number;
+  /** From the send ledger, for email vendors. */
+  accepted?: number;
+  keys?: number;
+  unkeyed?: number;
+  duplicates?: number;
+}
+
 export interface FakeVendorServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
@@ -54,7 +106,11 @@ export interface FakeVendorServer {
   failNext(script: FailureScript): void;
   /** Hold the next request(s) before answering, to make a client time out. */
   delayNext(script: DelayScript): void;
-  /** Forget recorded requests, pending scripts and vendor state; requests still held are dropped. */
+  /** Close the connection of the next request(s) without an answer. */
+  dropNext(script?: DropScript): void;
+  /** Counters since the start or the last reset. */
+  stats(): FakeVendorStats;
+  /** Forget recorded requests, pending scripts, counters and vendor state; requests still held are dropped. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -67,6 +123,8 @@ export interface FakeVendorDefinition {
   errorBody(status: number): unknown;
   /** Clears vendor state (sent messages, idempotency records) on `reset()`. */
   reset?(): void;
+  /** Ids issued per message idempotency key, for `GET /__ledger` and the stats. */
+  ledger?: SendLedger;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -119,15 +177,76 @@ function send(res: ServerResponse, reply: FakeReply) {
   res.end(body);
 }
 
+/** The vendor's side of a rate limit: a token bucket checked on arrival. */
+function createRequestLimiter(limit: FakeRateLimit) {
+  let tokens = limit.burst;
+  let refilledAt = performance.now();
+  return {
+    /** Undefined when the request may pass; else the headers of the 429. */
+    take(): Record<string, string> | undefined {
+      const now = performance.now();
+      tokens = Math.min(limit.burst, tokens + ((now - refilledAt) * limit.requestsPerSecond) / 1_000);
+      refilledAt = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return undefined;
+      }
+      const seconds = Math.max(1, Math.ceil((1 - tokens) / limit.requestsPerSecond));
+      return {
+        "retry-after": String(seconds),
+        "ratelimit-limit": String(limit.requestsPerSecond),
+        "ratelimit-remaining": "0",
+        "ratelimit-reset": String(seconds),
+      };
+    },
+    reset() {
+      tokens = limit.burst;
+      refilledAt = performance.now();
+    },
+  };
+}
+
+type Counted<T> = T & { times: number; after: number };
+
+/** Takes the next script for one request: honours `after`, then counts down `times`. */
+function takeScript<T>(scripts: Counted<T>[]): T | undefined {
+  const script = scripts[0];
+  if (!script) return undefined;
+  if (script.after > 0) {
+    script.after -= 1;
+    return undefined;
+  }
+  script.times -= 1;
+  if (script.times <= 0) scripts.shift();
+  return script;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /**
- * Starts a local HTTP server on a free loopback port that answers like a vendor, records every
- * request, and can be scripted to fail or stall the next requests. Real SDKs talk to it through
- * their base-URL options.
+ * Starts a local HTTP server on a loopback port that answers like a vendor, records every request
+ * (unless `record` is false: counters only), can enforce a rate limit, and can be scripted to
+ * fail, stall or drop the next requests, in-process or over HTTP (`/__*`). Real SDKs talk to it
+ * through their base-URL options.
  */
-export async function startFakeVendor(definition: FakeVendorDefinition): Promise<FakeVendorServer> {
+export async function startFakeVendor(
+  definition: FakeVendorDefinition,
+  options: FakeVendorOptions = {},
+): Promise<FakeVendorServer> {
+  const recordRequests = options.record ?? true;
   const requests: RecordedRequest[] = [];
-  let failures: (FailureScript & { times: number; after: number })[] = [];
+  let failures: Counted<FailureScript>[] = [];
   let delays: Required<DelayScript>[] = [];
+  let drops: Counted<Required<Pick<DropScript, "process">>>[] = [];
+  const limiter = options.rateLimit ? createRequestLimiter(options.rateLimit) : undefined;
+  const counters = {
+    requests: 0,
+    byPath: {} as Record<string, number>,
+    byStatus: {} as Record<string, number>,
+    rateLimited: 0,
+    dropped: 0,
+  };
   // Held requests, released early on reset() and close() so no handler is left pending.
   const held = new Map<NodeJS.Timeout, () => void>();
   // Bumped by reset(): a request held across it is dropped unanswered, so a late arrival from one
@@ -141,25 +260,96 @@ export async function startFakeVendor(definition: FakeVendorDefinition): Promise
     held.clear();
   };
 
-  const takeFailure = (): FailureScript | undefined => {
-    const failure = failures[0];
-    if (!failure) return undefined;
-    if (failure.after > 0) {
-      failure.after -= 1;
-      return undefined;
+  const reply = (res: ServerResponse, answer: FakeReply) => {
+    if (res.destroyed) return;
+    counters.byStatus[answer.status] = (counters.byStatus[answer.status] ?? 0) + 1;
+    send(res, answer);
+  };
+
+  const stats = (): FakeVendorStats => ({
+    vendor: definition.name,
+    requests: counters.requests,
+    byPath: { ...counters.byPath },
+    byStatus: { ...counters.byStatus },
+    rateLimited: counters.rateLimited,
+    dropped: counters.dropped,
+    ...definition.ledger?.summary(),
+  });
+
+  const failNext = (script: FailureScript) => {
+    failures.push({ ...script, times: script.times ?? 1, after: script.after ?? 0 });
+  };
+  const delayNext = (script: DelayScript) => {
+    delays.push({ ms: script.ms, times: script.times ?? 1 });
+  };
+  const dropNext = (script: DropScript = {}) => {
+    drops.push({ process: script.process ?? true, times: script.times ?? 1, after: script.after ?? 0 });
+  };
+  const reset = () => {
+    generation += 1;
+    releaseHeld();
+    requests.length = 0;
+    failures = [];
+    delays = [];
+    drops = [];
+    counters.requests = 0;
+    counters.byPath = {};
+    counters.byStatus = {};
+    counters.rateLimited = 0;
+    counters.dropped = 0;
+    limiter?.reset();
+    definition.reset?.();
+  };
+
+  /** `/__stats`, `/__ledger`, and scripts over HTTP, for a fake in another process. */
+  const control = (request: RecordedRequest): FakeReply => {
+    const body = isObject(request.body) ? request.body : {};
+    const route = `${request.method} ${request.path}`;
+    if (route === "GET /__stats") return { status: 200, body: stats() };
+    if (route === "GET /__ledger") {
+      return { status: 200, body: Object.fromEntries(definition.ledger?.byKey ?? []) };
     }
-    failure.times -= 1;
-    if (failure.times <= 0) failures.shift();
-    return failure;
+    if (route === "POST /__reset") {
+      reset();
+      return { status: 204 };
+    }
+    if (route === "POST /__fail" && typeof body.status === "number") {
+      failNext(body as unknown as FailureScript);
+      return { status: 204 };
+    }
+    if (route === "POST /__delay" && typeof body.ms === "number") {
+      delayNext(body as unknown as DelayScript);
+      return { status: 204 };
+    }
+    if (route === "POST /__drop") {
+      dropNext(body as DropScript);
+      return { status: 204 };
+    }
+    return {
+      status: 404,
+      body: {
+        message: "control routes: GET /__stats, GET /__ledger, POST /__reset, /__fail, /__delay, /__drop",
+      },
+    };
   };
 
   const server = createServer((req, res) => {
     void (async () => {
       const recorded = await record(req);
+      if (recorded.path.startsWith("/__")) {
+        send(res, control(recorded));
+        return;
+      }
       const arrivedIn = generation;
-      requests.push(recorded);
-      // Scripts are taken in arrival order, before any hold, so "the next request" means just that.
-      const failure = takeFailure();
+      if (recordRequests) requests.push(recorded);
+      counters.requests += 1;
+      const route = `${recorded.method} ${recorded.path}`;
+      counters.byPath[route] = (counters.byPath[route] ?? 0) + 1;
+      // Scripts and the rate limit are taken in arrival order, before any hold, so "the next
+      // request" means just that.
+      const failure = takeScript(failures);
+      const drop = failure ? undefined : takeScript(drops);
+      const limited = failure || drop ? undefined : limiter?.take();
       const delay = delays[0];
       if (delay) {
         delay.times -= 1;
@@ -177,7 +367,7 @@ export async function startFakeVendor(definition: FakeVendorDefinition): Promise
         }
       }
       if (failure) {
-        send(res, {
+        reply(res, {
           status: failure.status,
           headers:
             failure.retryAfterSeconds === undefined
@@ -187,15 +377,26 @@ export async function startFakeVendor(definition: FakeVendorDefinition): Promise
         });
         return;
       }
-      send(res, definition.handle(recorded));
+      if (limited) {
+        counters.rateLimited += 1;
+        reply(res, { status: 429, headers: limited, body: definition.errorBody(429) });
+        return;
+      }
+      if (drop) {
+        if (drop.process) definition.handle(recorded);
+        counters.dropped += 1;
+        res.destroy();
+        return;
+      }
+      reply(res, definition.handle(recorded));
     })().catch((err: unknown) => {
-      send(res, { status: 500, body: { message: `fake ${definition.name} crashed: ${String(err)}` } });
+      reply(res, { status: 500, body: { message: `fake ${definition.name} crashed: ${String(err)}` } });
     });
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -204,20 +405,11 @@ export async function startFakeVendor(definition: FakeVendorDefinition): Promise
     host: `127.0.0.1:${port}`,
     port,
     requests,
-    failNext: (script) => {
-      failures.push({ ...script, times: script.times ?? 1, after: script.after ?? 0 });
-    },
-    delayNext: (script) => {
-      delays.push({ ms: script.ms, times: script.times ?? 1 });
-    },
-    reset: () => {
-      generation += 1;
-      releaseHeld();
-      requests.length = 0;
-      failures = [];
-      delays = [];
-      definition.reset?.();
-    },
+    failNext,
+    delayNext,
+    dropNext,
+    stats,
+    reset,
     close: () =>
       new Promise<void>((resolve, reject) => {
         generation += 1;

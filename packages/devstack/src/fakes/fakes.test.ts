@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
@@ -64,6 +67,135 @@ describe("fake vendor servers", () => {
     resend.reset();
     expect(await pending).toBeInstanceOf(Error);
     expect(resend.emails).toHaveLength(0);
+  });
+
+  it("in counts mode keeps no bodies, only counters and the ids issued per idempotency key", async () => {
+    const resend = await started(startFakeResend({ record: false }));
+    const email = (key: string) => ({
+      from: "a@x.com",
+      to: "b@x.com",
+      subject: "s",
+      html: "<p>big body</p>",
+      tags: [{ name: "idempotency_key", value: key }],
+    });
+    const batch = (emails: unknown[], key: string) =>
+      fetch(`${resend.url}/emails/batch`, {
+        method: "POST",
+        headers: { authorization: "Bearer re_x", "content-type": "application/json", "idempotency-key": key },
+        body: JSON.stringify(emails),
+      });
+    const first = (await (await batch([email("k1"), email("k2")], "batch-a")).json()) as {
+      data: { id: string }[];
+    };
+    // The same request again is a replay: no new ids.
+    const replay = (await (await batch([email("k1"), email("k2")], "batch-a")).json()) as typeof first;
+    expect(replay).toEqual(first);
+    // k2 again in another batch: Resend would send it twice, and the ledger says so.
+    await batch([email("k2"), email("k3")], "batch-b");
+
+    expect([resend.requests.length, resend.emails.length]).toEqual([0, 0]);
+    expect(resend.ledger.byKey.get("k1")).toEqual([first.data[0]?.id]);
+    expect(resend.ledger.duplicateKeys()).toEqual(["k2"]);
+    expect(resend.stats()).toEqual({
+      vendor: "resend",
+      requests: 3,
+      byPath: { "POST /emails/batch": 3 },
+      byStatus: { 200: 3 },
+      rateLimited: 0,
+      dropped: 0,
+      accepted: 4,
+      keys: 3,
+      unkeyed: 0,
+      duplicates: 1,
+    });
+    const ledger = (await (await fetch(`${resend.url}/__ledger`)).json()) as Record<string, string[]>;
+    expect(Object.keys(ledger).sort()).toEqual(["k1", "k2", "k3"]);
+    expect(ledger.k2).toHaveLength(2);
+  });
+
+  it("limit resend: 5 requests pass at once, the next gets 429 with Retry-After and rate limit headers", async () => {
+    const resend = await started(startFakeResend({ limit: "resend" }));
+    const call = () =>
+      fetch(`${resend.url}/emails`, {
+        method: "POST",
+        headers: { authorization: "Bearer re_x", "content-type": "application/json" },
+        body: JSON.stringify({ from: "a@x.com", to: "b@x.com", subject: "s", text: "t" }),
+      });
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await call());
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = answers[5];
+    expect(limited?.headers.get("retry-after")).toBe("1");
+    expect(limited?.headers.get("ratelimit-limit")).toBe("5");
+    expect(await limited?.json()).toMatchObject({ name: "rate_limit_exceeded" });
+    expect(resend.stats()).toMatchObject({ requests: 6, rateLimited: 1, accepted: 5 });
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await call()).status).toBe(200);
+  });
+
+  it("drops a connection after accepting the request, or before, as scripted", async () => {
+    const postmark = await started(startFakePostmark());
+    const send = () =>
+      fetch(`${postmark.url}/email`, {
+        method: "POST",
+        headers: { "x-postmark-server-token": "t", "content-type": "application/json" },
+        body: JSON.stringify({ From: "a@x.com", To: "b@x.com", Subject: "s", TextBody: "t" }),
+      }).catch((err: Error) => err);
+    postmark.dropNext();
+    postmark.dropNext({ process: false });
+    expect(await send()).toBeInstanceOf(Error);
+    expect(await send()).toBeInstanceOf(Error);
+    expect(((await send()) as Response).status).toBe(200);
+    expect(postmark.messages).toHaveLength(2);
+    expect(postmark.stats()).toMatchObject({ requests: 3, dropped: 2, accepted: 2, byStatus: { 200: 1 } });
+  });
+
+  it("serve.ts runs a fake in its own process with counters and failure scripts over HTTP", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "src/fakes/serve.ts",
+        "--provider",
+        "resend",
+        "--limit",
+        "resend",
+        "--api-key",
+        "re_k",
+      ],
+      { cwd: `${import.meta.dirname}/../..`, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), "line")) as [string];
+      const info = JSON.parse(line) as { url: string; stats: string; limit: string; pid: number };
+      expect(info).toMatchObject({ limit: "resend", pid: child.pid, stats: `${info.url}/__stats` });
+      const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${info.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: JSON.stringify(body),
+        });
+      expect((await post("/__fail", { status: 503, times: 1 })).status).toBe(204);
+      const auth = { authorization: "Bearer re_k" };
+      const email = { from: "a@x.com", to: "b@x.com", subject: "s", html: "<p>h</p>" };
+      expect((await post("/emails", email, auth)).status).toBe(503);
+      expect((await post("/emails", email, auth)).status).toBe(200);
+      expect((await post("/emails", email, { authorization: "Bearer wrong" })).status).toBe(403);
+      const stats = await (await fetch(info.stats)).json();
+      expect(stats).toMatchObject({
+        vendor: "resend",
+        requests: 3,
+        byStatus: { 200: 1, 403: 1, 503: 1 },
+        accepted: 1,
+      });
+      expect((await post("/__reset", {})).status).toBe(204);
+      expect(await (await fetch(info.stats)).json()).toMatchObject({ requests: 0, accepted: 0 });
+    } finally {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await once(child, "exit");
+    }
+    expect(child.exitCode).toBe(0);
   });
 
   it("the PostHog fake unpacks gzipped batches and single captures", async () => {

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import {
+  type FakeRateLimit,
   type FakeReply,
   type FakeVendorServer,
   type RecordedRequest,
   startFakeVendor,
 } from "./fake-server.js";
+import { createSendLedger, type SendLedger } from "./send-ledger.js";
 
 /** A message the fake Postmark accepted, in the API's wire shape (`From`, `HtmlBody`, `Headers`…). */
 export interface FakePostmarkMessage {
@@ -15,9 +17,15 @@ export interface FakePostmarkMessage {
 }
 
 export interface FakePostmark extends FakeVendorServer {
+  /** Accepted messages in order. Empty when `record` is false. */
   readonly messages: FakePostmarkMessage[];
   /** Addresses answered with ErrorCode 406 (inactive recipient), like after a hard bounce. */
   readonly inactiveRecipients: Set<string>;
+  /**
+   * Ids issued per `Metadata.idempotency_key`. Postmark has no idempotency, so a resent message
+   * gets a second id here: a key with two ids was delivered twice.
+   */
+  readonly ledger: SendLedger;
 }
 
 export interface FakePostmarkOptions {
@@ -25,6 +33,11 @@ export interface FakePostmarkOptions {
   serverToken?: string;
   /** Streams that exist on the server (default `outbound`, `broadcast`). */
   messageStreams?: string[];
+  /** Keep requests and message payloads for assertions (default true); false keeps counts and ids only. */
+  record?: boolean;
+  port?: number;
+  /** Enforce a request limit (Postmark publishes none; default unlimited). */
+  limit?: FakeRateLimit;
 }
 
 /** Postmark's batch limit. */
@@ -56,7 +69,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Like Postmark, a batch answers 200 with a per-message `ErrorCode`.
  */
 export async function startFakePostmark(options: FakePostmarkOptions = {}): Promise<FakePostmark> {
+  const record = options.record ?? true;
   const messages: FakePostmarkMessage[] = [];
+  const ledger = createSendLedger();
   const inactiveRecipients = new Set<string>();
   const streams = new Set(options.messageStreams ?? ["outbound", "broadcast"]);
 
@@ -89,7 +104,12 @@ export async function startFakePostmark(options: FakePostmarkOptions = {}): Prom
       );
     }
     const messageId = randomUUID();
-    messages.push({ messageId, payload, batch });
+    if (record) messages.push({ messageId, payload, batch });
+    const metadata = isRecord(payload.Metadata) ? payload.Metadata : {};
+    ledger.record(
+      typeof metadata.idempotency_key === "string" ? metadata.idempotency_key : undefined,
+      messageId,
+    );
     return {
       status: 200,
       body: {
@@ -115,23 +135,32 @@ export async function startFakePostmark(options: FakePostmarkOptions = {}): Prom
     return refusal(404, 0, "Not found.");
   };
 
-  const server = await startFakeVendor({
-    name: "postmark",
-    errorBody,
-    reset: () => {
-      messages.length = 0;
-      inactiveRecipients.clear();
+  const server = await startFakeVendor(
+    {
+      name: "postmark",
+      errorBody,
+      ledger,
+      reset: () => {
+        messages.length = 0;
+        ledger.clear();
+        inactiveRecipients.clear();
+      },
+      handle: (request) => {
+        const token = request.headers["x-postmark-server-token"];
+        if (!token) {
+          return refusal(401, 10, "No Account or Server API tokens were supplied in the HTTP headers.");
+        }
+        if (options.serverToken !== undefined && token !== options.serverToken) {
+          return refusal(401, 10, errorBody(401).Message);
+        }
+        return respond(request);
+      },
     },
-    handle: (request) => {
-      const token = request.headers["x-postmark-server-token"];
-      if (!token) {
-        return refusal(401, 10, "No Account or Server API tokens were supplied in the HTTP headers.");
-      }
-      if (options.serverToken !== undefined && token !== options.serverToken) {
-        return refusal(401, 10, errorBody(401).Message);
-      }
-      return respond(request);
+    {
+      record,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.limit === undefined ? {} : { rateLimit: options.limit }),
     },
-  });
-  return Object.assign(server, { messages, inactiveRecipients });
+  );
+  return Object.assign(server, { messages, inactiveRecipients, ledger });
 }

@@ -1,10 +1,12 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
+  type FakeRateLimit,
   type FakeReply,
   type FakeVendorServer,
   type RecordedRequest,
   startFakeVendor,
 } from "./fake-server.js";
+import { createSendLedger, type SendLedger } from "./send-ledger.js";
 
 /** An email the fake Resend accepted, in the API's wire shape (`reply_to`, `tags: [{name,value}]`). */
 export interface FakeResendEmail {
@@ -16,13 +18,26 @@ export interface FakeResendEmail {
 }
 
 export interface FakeResend extends FakeVendorServer {
-  /** Accepted emails in order; idempotent replays are not counted twice. */
+  /** Accepted emails in order; idempotent replays are not counted twice. Empty when `record` is false. */
   readonly emails: FakeResendEmail[];
+  /**
+   * Ids issued per message idempotency key: the `idempotency_key` tag of each email, else the
+   * `Idempotency-Key` header of a single send. A key with two ids was delivered twice.
+   */
+  readonly ledger: SendLedger;
 }
+
+/** Resend's published limit: 5 requests per second per team (2 on some older plans). */
+const RESEND_SERVER_LIMIT: FakeRateLimit = { requestsPerSecond: 5, burst: 5 };
 
 export interface FakeResendOptions {
   /** When set, any other bearer token is refused with 403 `invalid_api_key`. */
   apiKey?: string;
+  /** Keep requests and email payloads for assertions (default true); false keeps counts and ids only. */
+  record?: boolean;
+  port?: number;
+  /** `"resend"`: 429 with `Retry-After` beyond Resend's 5 requests/s; default unlimited. */
+  limit?: "resend" | FakeRateLimit;
 }
 
 /** Resend's batch limit. */
@@ -38,7 +53,7 @@ function errorBody(status: number) {
     403: ["invalid_api_key", "API key is invalid."],
     409: ["concurrent_idempotent_requests", "Same idempotency key used while a request is in progress."],
     422: ["validation_error", "Invalid request."],
-    429: ["rate_limit_exceeded", "Too many requests. You can only make 2 requests per second."],
+    429: ["rate_limit_exceeded", "Too many requests. You can only make 5 requests per second."],
     500: ["internal_server_error", "An unexpected error occurred."],
   };
   const [name, message] = byStatus[status] ?? ["application_error", `Scripted failure ${status}.`];
@@ -48,6 +63,17 @@ function errorBody(status: number) {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** The `idempotency_key` tag Hogsend puts on each email, so a batch's emails are told apart. */
+function messageKey(payload: Record<string, unknown>): string | undefined {
+  if (!Array.isArray(payload.tags)) return undefined;
+  const tag = payload.tags.find(
+    (t): t is { name: string; value: string } => isRecord(t) && t.name === "idempotency_key",
+  );
+  return typeof tag?.value === "string" ? tag.value : undefined;
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** The first rule a Resend email payload breaks, or undefined when it is valid. */
 function invalidEmail(payload: unknown): FakeReply | undefined {
@@ -69,12 +95,16 @@ function invalidEmail(payload: unknown): FakeReply | undefined {
  * the first answer again; same key, other body → 409 `invalid_idempotent_request`).
  */
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
+  const record = options.record ?? true;
   const emails: FakeResendEmail[] = [];
-  const idempotent = new Map<string, { rawBody: string; reply: FakeReply }>();
+  const ledger = createSendLedger();
+  // Bodies are kept as digests: enough to tell a replay from a reused key, and small.
+  const idempotent = new Map<string, { bodyDigest: string; reply: FakeReply }>();
 
   const accept = (payload: Record<string, unknown>, key: string | undefined, batch: boolean) => {
     const id = randomUUID();
-    emails.push({ id, payload, idempotencyKey: key, batch });
+    if (record) emails.push({ id, payload, idempotencyKey: key, batch });
+    ledger.record(messageKey(payload) ?? (batch ? undefined : key), id);
     return id;
   };
 
@@ -111,35 +141,47 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     return error(404, "not_found", "The requested endpoint does not exist.");
   };
 
-  const server = await startFakeVendor({
-    name: "resend",
-    errorBody,
-    reset: () => {
-      emails.length = 0;
-      idempotent.clear();
+  const limit = options.limit === "resend" ? RESEND_SERVER_LIMIT : options.limit;
+  const server = await startFakeVendor(
+    {
+      name: "resend",
+      errorBody,
+      ledger,
+      reset: () => {
+        emails.length = 0;
+        ledger.clear();
+        idempotent.clear();
+      },
+      handle: (request) => {
+        const auth = request.headers.authorization;
+        if (!auth?.startsWith("Bearer ")) return error(401, "missing_api_key", errorBody(401).message);
+        if (options.apiKey !== undefined && auth !== `Bearer ${options.apiKey}`) {
+          return error(403, "invalid_api_key", errorBody(403).message);
+        }
+        const key = request.headers["idempotency-key"];
+        if (key === undefined) return respond(request);
+        const previous = idempotent.get(`${request.path} ${key}`);
+        if (previous) {
+          return previous.bodyDigest === digest(request.rawBody)
+            ? previous.reply
+            : error(
+                409,
+                "invalid_idempotent_request",
+                "Same idempotency key used with a different request payload.",
+              );
+        }
+        const reply = respond(request);
+        if (reply.status === 200) {
+          idempotent.set(`${request.path} ${key}`, { bodyDigest: digest(request.rawBody), reply });
+        }
+        return reply;
+      },
     },
-    handle: (request) => {
-      const auth = request.headers.authorization;
-      if (!auth?.startsWith("Bearer ")) return error(401, "missing_api_key", errorBody(401).message);
-      if (options.apiKey !== undefined && auth !== `Bearer ${options.apiKey}`) {
-        return error(403, "invalid_api_key", errorBody(403).message);
-      }
-      const key = request.headers["idempotency-key"];
-      if (key === undefined) return respond(request);
-      const previous = idempotent.get(`${request.path} ${key}`);
-      if (previous) {
-        return previous.rawBody === request.rawBody
-          ? previous.reply
-          : error(
-              409,
-              "invalid_idempotent_request",
-              "Same idempotency key used with a different request payload.",
-            );
-      }
-      const reply = respond(request);
-      if (reply.status === 200) idempotent.set(`${request.path} ${key}`, { rawBody: request.rawBody, reply });
-      return reply;
+    {
+      record,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(limit === undefined ? {} : { rateLimit: limit }),
     },
-  });
-  return Object.assign(server, { emails });
+  );
+  return Object.assign(server, { emails, ledger });
 }

@@ -33,7 +33,9 @@ export type LoopName = "event-outbox" | "email-dispatcher";
 
 export interface RuntimeOptions {
   /** The mailer's attempts, backoff and stale-claim age (tests shorten them). */
-  mailer?: Pick<MailerOptions, "staleClaimMs" | "maxAttempts" | "retryBaseMs" | "retryMaxMs"> | undefined;
+  mailer?:
+    | Pick<MailerOptions, "staleClaimMs" | "maxAttempts" | "retryBaseMs" | "retryMaxMs" | "providerRetry">
+    | undefined;
   /** The email dispatcher's batch size and lanes. */
   dispatcher?: EmailDispatcherOptions | undefined;
   /** Group-commit and outbox-pusher tuning (tests shorten the pusher's backoff). */

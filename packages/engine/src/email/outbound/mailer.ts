@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { AppError, type EmailMessage, type ProviderError, type SendOutcome } from "@hogsend/core";
+import {
+  AppError,
+  createRateScheduler,
+  type EmailMessage,
+  type ProviderError,
+  type RateSchedulerOptions,
+  type SendOutcome,
+  withRateLimit,
+} from "@hogsend/core";
 import {
   type ClaimedSend,
   claimSends,
@@ -15,6 +23,7 @@ import {
 import { getTemplate, parseTemplateProps, type TemplateRegistry } from "@hogsend/email";
 import type { ContactEvents } from "../../ingest/ingest-service.js";
 import type { HogsendClient } from "../../platform/client.js";
+import { resolveEmailRateLimit } from "../../platform/email-providers/email-providers.js";
 import { createComposer } from "./compose.js";
 import { type RecipientInput, resolveRecipient } from "./recipient.js";
 import { categoryOf, decideSend, gatherSendFacts } from "./send-policy.js";
@@ -88,6 +97,8 @@ export interface MailerOptions {
   /** Backoff after a retryable failure without `Retry-After`: base × 2^(attempt-1), capped. */
   retryBaseMs?: number | undefined;
   retryMaxMs?: number | undefined;
+  /** In-call retries of one provider request (5xx, timeouts, 429 up to `maxDelayMs`). */
+  providerRetry?: Pick<RateSchedulerOptions, "maxAttempts" | "baseDelayMs" | "maxDelayMs"> | undefined;
 }
 
 /** Where a dev deploy without EMAIL_FROM sends from (production requires EMAIL_FROM). */
@@ -109,7 +120,22 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
   const maxAttempts = options.maxAttempts ?? 8;
   const retryBaseMs = options.retryBaseMs ?? 1_000;
   const retryMaxMs = options.retryMaxMs ?? 10 * 60_000;
-  const provider = client.email;
+  // Every provider request of this process takes a token: EMAIL_RATE_PER_SECOND / _BURST, by
+  // default the provider's published limit. A 429 pauses every caller until its Retry-After.
+  const limit = resolveEmailRateLimit(env);
+  const provider = limit
+    ? withRateLimit(
+        client.email,
+        createRateScheduler({
+          ...limit,
+          ...options.providerRetry,
+          onRetry: ({ attempt, delayMs, error, pausedAll }) =>
+            logger.warn(
+              `${client.email.id} ${error.kind} (attempt ${attempt}): ${pausedAll ? "all sends pause" : "retrying"} for ${delayMs} ms`,
+            ),
+        }),
+      )
+    : client.email;
   const listeners: (() => void)[] = [];
   const composer = createComposer(sql, options.templates, {
     publicUrl: client.publicUrl,

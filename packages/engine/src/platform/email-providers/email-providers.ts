@@ -1,4 +1,4 @@
-import type { EmailProvider, EmailProviderDescriptor, ProviderEnv } from "@hogsend/core";
+import type { EmailProvider, EmailProviderDescriptor, ProviderEnv, RateLimit } from "@hogsend/core";
 import type { Queryable } from "@hogsend/db";
 import { postmarkEmailProvider } from "@hogsend/plugin-postmark";
 import { resendEmailProvider } from "@hogsend/plugin-resend";
@@ -28,4 +28,19 @@ export function createEmailProvider(env: Env, db: Queryable): EmailProvider {
   const descriptor = EMAIL_PROVIDERS.find((p) => p.id === id);
   if (!descriptor) throw new Error(`no email provider registered as ${id}`);
   return descriptor.create(providerEnvOf(env));
+}
+
+/**
+ * The request limit of the selected provider's account: EMAIL_RATE_PER_SECOND and
+ * EMAIL_RATE_BURST where set, each falling back to the provider's published default. Undefined
+ * for the dev outbox, which has no limit. Build one rate scheduler from it per process.
+ */
+export function resolveEmailRateLimit(env: Env): RateLimit | undefined {
+  const id = resolveEmailProvider(env);
+  const descriptor = EMAIL_PROVIDERS.find((p) => p.id === id);
+  if (!descriptor) return undefined;
+  return {
+    requestsPerSecond: env.EMAIL_RATE_PER_SECOND ?? descriptor.rateLimit.requestsPerSecond,
+    burst: env.EMAIL_RATE_BURST ?? descriptor.rateLimit.burst,
+  };
 }

@@ -1,4 +1,4 @@
-import type { EmailMessage, EmailProvider, SendOutcome } from "@hogsend/core";
+import { type EmailMessage, type EmailProvider, type SendOutcome, validateMessage } from "@hogsend/core";
 import { type Queryable, schema } from "@hogsend/db";
 
 /**
@@ -7,7 +7,12 @@ import { type Queryable, schema } from "@hogsend/db";
  * env contract. It has no webhooks: every webhook is refused.
  */
 export function createOutboxProvider(db: Queryable): EmailProvider {
+  // The same checks a real provider makes, so development sees the refusals production would.
+  const validate = (message: EmailMessage) =>
+    validateMessage(message, { provider: "outbox", maxMessageBytes: 10 * 1024 * 1024 });
   const store = async (message: EmailMessage): Promise<SendOutcome> => {
+    const invalid = validate(message);
+    if (invalid) return { ok: false, error: invalid };
     const [row] = await db
       .insert(schema.outboxMessages)
       .values({
@@ -28,6 +33,7 @@ export function createOutboxProvider(db: Queryable): EmailProvider {
     maxBatchSize: 500,
     // Every call stores a row: a resend after a crash shows up twice in the dev outbox.
     deduplicates: false,
+    validate,
     send: store,
     async sendBatch(messages) {
       const outcomes: SendOutcome[] = [];
