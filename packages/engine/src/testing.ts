@@ -73,7 +73,10 @@ export interface TestAppOptions<S extends ApiKeyScope> {
   env?: Record<string, string | undefined> | (() => Record<string, string | undefined>);
   /** The client's role: `api` (default) or `worker` (the mailer then dispatches through Hatchet). */
   role?: string;
-  /** Also runs a worker on the same runtime, started before the tests and stopped after them. */
+  /**
+   * Also runs a worker on the same runtime, started before the tests and stopped after them, with
+   * the worker's background loops (the email dispatcher, the outbox pusher's sweep).
+   */
   worker?: { name: string; slots?: number };
   /** What the runtime serves; `clientJournal` defaults to null. */
   content?: Partial<RuntimeContent>;
@@ -129,11 +132,18 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
     database = await createTestDatabase();
     const env = typeof options.env === "function" ? options.env() : options.env;
     client = testClient({ DATABASE_URL: database.url, ...env }, { role: options.role ?? "api" });
-    runtime = testRuntime(client, options.content);
+    // With a worker, the runtime also does the worker's background work: the email dispatcher
+    // sends what the journeys and the api enqueue, and the outbox pusher runs with its sweep.
+    runtime = testRuntime(
+      client,
+      options.content,
+      options.worker ? { loops: ["event-outbox", "email-dispatcher"] } : {},
+    );
     app = createApp(runtime);
     if (options.worker) {
       worker = await createWorker(runtime, options.worker);
       await worker.start();
+      runtime.start();
     }
     for (const scope of options.keys ?? []) {
       keys[scope] = (

@@ -17,6 +17,7 @@ export type ClaimedSend = Pick<
   | "props"
   | "journeyId"
   | "attempts"
+  | "createdAt"
 > & {
   preferences:
     | {
@@ -28,58 +29,72 @@ export type ClaimedSend = Pick<
     | undefined;
   /** The contact's other non-transactional emails sent in the last 24 h (the frequency cap's count). */
   sentInLastDay: number;
-  /**
-   * Taken over from a claim that went stale (its worker died mid-batch): the provider may have
-   * accepted it already, so it must only be re-sent where the provider deduplicates.
-   */
-  reclaimed: boolean;
 };
 
-/**
- * Claims sends for one dispatch batch and reads, in the same statement, what the dispatch-time
- * re-check needs (preferences, suppression, the frequency cap's count). Due `queued` sends, oldest
- * first, and `sending` claims older than the stale window (a worker that died mid-batch); with
- * `ids`, only those sends, due or not. `FOR UPDATE SKIP LOCKED`: dispatchers on other replicas
- * take other rows, so no send is claimed twice.
- */
-const CLAIM = `
-with due as (
-  select id, status = 'sending' as reclaimed from email_sends
-  where (case when $3::text = '' then true else id = any(string_to_array($3::text, ',')::uuid[]) end)
-    and ((status = 'queued' and ($3::text <> '' or next_attempt_at <= now()))
-      or (status = 'sending' and claimed_at < now() - $2::int * interval '1 millisecond'))
-  order by next_attempt_at
-  limit $1::int
-  for update skip locked
-),
-claimed as (
-  update email_sends s set status = 'sending', claimed_at = now(), attempts = s.attempts + 1, updated_at = now()
-  from due where s.id = due.id
-  returning s.id, s.idempotency_key, s.contact_id, s.to_email, s.template, s.category, s.subject, s.props,
-    s.journey_id, s.attempts, s.next_attempt_at
-)
-select c.*, due.reclaimed, p.contact_id is not null as has_preferences, p.unsubscribed_all, p.opted_out_categories,
+const RETURNING = `s.id, s.idempotency_key, s.contact_id, s.to_email, s.template, s.category, s.subject,
+  s.props, s.journey_id, s.attempts, s.created_at, s.batch_position`;
+
+/** The claimed rows with what the dispatch-time re-check needs, in batch order. */
+const WITH_FACTS = `
+select c.*, p.contact_id is not null as has_preferences, p.unsubscribed_all, p.opted_out_categories,
   p.suppressed, p.suppressed_reason,
   case when c.category = 'transactional' or c.contact_id is null then 0 else (
     select count(*) from email_sends o
     where o.contact_id = c.contact_id and o.id <> c.id and o.category <> 'transactional'
       and o.status = 'sent' and o.sent_at >= now() - interval '1 day') end::int as sent_in_last_day
-from claimed c join due on due.id = c.id left join email_preferences p on p.contact_id = c.contact_id
-order by c.next_attempt_at
+from claimed c left join email_preferences p on p.contact_id = c.contact_id
+order by c.batch_position
 `;
 
-export async function claimSends(
-  sql: Sql,
-  options: { limit: number; staleClaimMs: number; ids?: readonly string[] | undefined },
-): Promise<ClaimedSend[]> {
-  const rows = await sql.unsafe(
-    CLAIM,
-    [options.limit, Math.round(options.staleClaimMs), (options.ids ?? []).join(",")],
-    {
-      prepare: true,
-    },
-  );
-  return rows.map((r) => ({
+/**
+ * Claims a new batch and reads, in the same statement, what the dispatch-time re-check needs
+ * (preferences, suppression, the frequency cap's count): due `queued` sends, oldest due first, or
+ * with `ids` exactly those (due or not). `FOR UPDATE SKIP LOCKED`: dispatchers on other replicas
+ * take other rows, so no send is claimed twice. Each row records the batch and its place in it.
+ */
+const CLAIM = `
+with due as (
+  select id, next_attempt_at from email_sends
+  where status = 'queued'
+    and (case when $3::text = '' then next_attempt_at <= now()
+         else id = any(string_to_array($3::text, ',')::uuid[]) end)
+  order by next_attempt_at, id
+  limit $1::int
+  for update skip locked
+),
+ordered as (select id, row_number() over (order by next_attempt_at, id) as position from due),
+claimed as (
+  update email_sends s set status = 'sending', claimed_at = now(), attempts = s.attempts + 1,
+    batch_id = $2::uuid, batch_position = o.position, updated_at = now()
+  from ordered o where s.id = o.id
+  returning ${RETURNING}
+)
+${WITH_FACTS}`;
+
+/**
+ * Takes over one batch whose claim went stale (its worker died mid-batch), whole, in its order:
+ * the provider may have accepted it already, so it is sent again exactly as it was, where a
+ * provider that deduplicates answers with its first result. An advisory lock per batch keeps two
+ * dispatchers from taking the same one.
+ */
+const CLAIM_STALE = `
+with stale as (
+  select coalesce(batch_id, id) as batch from email_sends
+  where status = 'sending' and claimed_at < now() - $1::int * interval '1 millisecond'
+    and pg_try_advisory_xact_lock(hashtextextended(coalesce(batch_id, id)::text, 0))
+  limit 1
+),
+claimed as (
+  update email_sends s set claimed_at = now(), attempts = s.attempts + 1, updated_at = now()
+  from stale
+  where coalesce(s.batch_id, s.id) = stale.batch and s.status = 'sending'
+    and s.claimed_at < now() - $1::int * interval '1 millisecond'
+  returning ${RETURNING}
+)
+${WITH_FACTS}`;
+
+function toClaimed(r: Record<string, unknown>): ClaimedSend {
+  return {
     id: r.id as string,
     idempotencyKey: r.idempotency_key as string,
     contactId: r.contact_id as string | null,
@@ -90,6 +105,7 @@ export async function claimSends(
     props: (r.props ?? {}) as Record<string, unknown>,
     journeyId: r.journey_id as string | null,
     attempts: r.attempts as number,
+    createdAt: new Date(r.created_at as string | Date),
     preferences: r.has_preferences
       ? {
           unsubscribedAll: r.unsubscribed_all as boolean,
@@ -99,8 +115,22 @@ export async function claimSends(
         }
       : undefined,
     sentInLastDay: r.sent_in_last_day as number,
-    reclaimed: r.reclaimed as boolean,
-  }));
+  };
+}
+
+export async function claimSends(
+  sql: Sql,
+  options: { limit: number; batchId: string; ids?: readonly string[] | undefined },
+): Promise<ClaimedSend[]> {
+  const rows = await sql.unsafe(CLAIM, [options.limit, options.batchId, (options.ids ?? []).join(",")], {
+    prepare: true,
+  });
+  return rows.map(toClaimed);
+}
+
+export async function claimStaleBatch(sql: Sql, options: { staleClaimMs: number }): Promise<ClaimedSend[]> {
+  const rows = await sql.unsafe(CLAIM_STALE, [Math.round(options.staleClaimMs)], { prepare: true });
+  return rows.map(toClaimed);
 }
 
 /** How one claimed send ended this batch. */

@@ -49,6 +49,13 @@ export const emailSends = pgTable(
     /** When a `queued` send is due: now on enqueue, later after a retryable failure (backoff, `Retry-After`). */
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     claimedAt: timestamp("claimed_at", { withTimezone: true }),
+    /**
+     * The dispatch batch that claimed it, and its place there: a worker that dies mid-batch leaves
+     * the batch to be sent again as it was (same sends, same order, same bodies), which is what
+     * lets the provider's batch idempotency key answer with the first result instead of mailing twice.
+     */
+    batchId: uuid("batch_id"),
+    batchPosition: integer("batch_position"),
     sentAt: timestamp("sent_at", { withTimezone: true }),
     failedAt: timestamp("failed_at", { withTimezone: true }),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
@@ -72,6 +79,7 @@ export const emailSends = pgTable(
     // The dispatcher's queue: due sends, oldest due first; and claims a crashed worker left behind.
     index("email_sends_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     index("email_sends_claimed_idx").on(t.claimedAt).where(sql`${t.status} = 'sending'`),
+    index("email_sends_batch_idx").on(t.batchId).where(sql`${t.status} = 'sending'`),
     index("email_sends_template_created_idx").on(t.template, t.createdAt),
     index("email_sends_journey_idx").on(t.journeyId, t.createdAt),
   ],

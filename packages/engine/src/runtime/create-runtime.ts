@@ -83,8 +83,8 @@ export function createRuntime(
         events: ingest,
       })
     : undefined;
-  const loopNames =
-    options.loops ?? (client.role === "api" ? ["event-outbox", "email-redrive"] : ["event-outbox"]);
+  const loopNames: readonly LoopName[] =
+    options.loops ?? (client.role === "worker" ? ["event-outbox", "email-dispatcher"] : ["event-outbox"]);
   let loops: BackgroundLoop[] | undefined;
 
   return {

@@ -20,7 +20,7 @@ export interface ComposeSettings {
 /** The send fields a message is built from. */
 export type ComposableSend = Pick<
   ClaimedSend,
-  "id" | "contactId" | "toEmail" | "template" | "category" | "subject" | "props"
+  "id" | "contactId" | "toEmail" | "template" | "category" | "subject" | "props" | "createdAt"
 >;
 
 /** Stand-ins for the recipient's tokens: rendered once, replaced per recipient. URL-safe, so no escaping differs. */
@@ -143,6 +143,9 @@ export function createComposer(
             sendId: send.id,
           },
           settings.tokenSecret,
+          // Dated from the send, not the render: a replay renders byte for byte what the first
+          // attempt sent, which the provider's batch idempotency key requires.
+          send.createdAt,
         ),
       );
     let html = r.html;

@@ -11,6 +11,7 @@ import {
 import {
   type ClaimedSend,
   claimSends,
+  claimStaleBatch,
   EMAIL_SENDS_CHANNEL,
   type EmailSend,
   emailSendById,
@@ -227,16 +228,31 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
   async function dispatchBatch(
     batch: { ids?: readonly string[]; limit?: number } = {},
   ): Promise<BatchResult> {
+    // A batch a dead worker left mid-call goes first, whole and as it was.
+    if (!batch.ids) {
+      const stale = await claimStaleBatch(sql, { staleClaimMs });
+      if (stale.length > 0) return sendBatchOf(stale, { replay: true });
+    }
     const claimed = await claimSends(sql, {
       limit: batch.limit ?? batch.ids?.length ?? DEFAULT_BATCH,
-      staleClaimMs,
+      batchId: randomUUID(),
       ids: batch.ids,
     });
-    const records: SendOutcomeRecord[] = [];
+    return sendBatchOf(claimed, { replay: false });
+  }
+
+  /**
+   * One batch: re-check, render, one provider batch call, one record. What is settled before the
+   * call (suppressed now, unrenderable) is recorded before it, so the sends still claimed when a
+   * worker dies are exactly the ones the provider may have, and a replay sends exactly those again.
+   */
+  async function sendBatchOf(claimed: ClaimedSend[], mode: { replay: boolean }): Promise<BatchResult> {
+    const early: SendOutcomeRecord[] = [];
     const toSend: ClaimedSend[] = [];
     for (const send of claimed) {
-      const blocked = blockedNow(send);
-      if (blocked) records.push({ id: send.id, status: "suppressed", reason: blocked });
+      // A replay sends what the first attempt sent: no second opinion on who gets it.
+      const blocked = mode.replay ? null : blockedNow(send);
+      if (blocked) early.push({ id: send.id, status: "suppressed", reason: blocked });
       else toSend.push(send);
     }
     const composed = await composer.composeBatch(toSend);
@@ -246,59 +262,34 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
       // A template that no longer renders (removed, props changed) will not render on retry either.
       if (!message || message instanceof Error) {
         const reason = `render failed: ${message instanceof Error ? message.message : "no message"}`;
-        records.push({ id: send.id, status: "failed", provider: provider.id, reason });
+        early.push({ id: send.id, status: "failed", provider: provider.id, reason });
         logger.error(`email ${send.id} (${send.template}) ${reason}`);
       } else messages.push({ send, message });
     });
-    // A send whose claim went stale may already be with the provider: re-sent on its own, under
-    // its own idempotency key, only where the provider deduplicates; never blindly elsewhere.
-    const fresh = messages.filter((m) => !m.send.reclaimed);
-    const reclaimed = messages.filter((m) => m.send.reclaimed);
-    const outcomes = new Map<string, SendOutcome>();
-    if (fresh.length > 0) {
-      const results = await provider.sendBatch(fresh.map((m) => m.message));
-      fresh.forEach((m, i) => {
-        const r = results[i];
-        if (r) outcomes.set(m.send.id, r);
-      });
-    }
-    for (const m of reclaimed) {
-      if (provider.deduplicates) outcomes.set(m.send.id, await provider.send(m.message));
-      else
+    const changed = new Set(early.length > 0 ? await recordSendOutcomes(sql, early) : []);
+
+    const records: SendOutcomeRecord[] = [];
+    if (mode.replay && !provider.deduplicates) {
+      for (const { send } of messages)
         records.push({
-          id: m.send.id,
+          id: send.id,
           status: "failed",
           provider: provider.id,
           reason: `outcome unknown: a worker stopped mid-send and ${provider.id} cannot deduplicate a resend; check its activity log before sending again`,
         });
+    } else if (messages.length > 0) {
+      const outcomes = await provider.sendBatch(messages.map((m) => m.message));
+      messages.forEach(({ send }, i) => {
+        const outcome = outcomes[i];
+        if (outcome) records.push(recordOf(send, outcome));
+      });
     }
-    for (const { send } of messages) {
-      const outcome = outcomes.get(send.id);
-      if (!outcome) continue;
-      if (outcome.ok) {
-        records.push({
-          id: send.id,
-          status: "sent",
-          provider: provider.id,
-          providerMessageId: outcome.providerMessageId,
-        });
-      } else if (outcome.error.retryable) {
-        records.push(retryOrFail(send, reasonOf(outcome.error), outcome.error.retryAfterMs));
-      } else {
-        records.push({
-          id: send.id,
-          status: "failed",
-          provider: provider.id,
-          reason: reasonOf(outcome.error),
-        });
-        logger.error(`email ${send.id} (${send.template}) failed: ${reasonOf(outcome.error)}`);
-      }
-    }
-    const changed = await recordSendOutcomes(sql, records);
+    for (const id of await recordSendOutcomes(sql, records)) changed.add(id);
+
     const byId = new Map(claimed.map((c) => [c.id, c]));
     const result: BatchResult = { claimed: claimed.length, outcomes: new Map() };
     const sentEvents: Promise<unknown>[] = [];
-    for (const r of records) {
+    for (const r of [...early, ...records]) {
       if (!changed.has(r.id)) continue;
       result.outcomes.set(r.id, outcomeOf(r));
       const send = byId.get(r.id);
@@ -306,6 +297,20 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     }
     await Promise.all(sentEvents);
     return result;
+  }
+
+  function recordOf(send: ClaimedSend, outcome: SendOutcome): SendOutcomeRecord {
+    if (outcome.ok)
+      return {
+        id: send.id,
+        status: "sent",
+        provider: provider.id,
+        providerMessageId: outcome.providerMessageId,
+      };
+    if (outcome.error.retryable)
+      return retryOrFail(send, reasonOf(outcome.error), outcome.error.retryAfterMs);
+    logger.error(`email ${send.id} (${send.template}) failed: ${reasonOf(outcome.error)}`);
+    return { id: send.id, status: "failed", provider: provider.id, reason: reasonOf(outcome.error) };
   }
 
   /** `email.sent` under the contact: group-committed with the batch's other events by ingest. */

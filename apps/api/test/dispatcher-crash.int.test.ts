@@ -1,0 +1,150 @@
+import { join, resolve } from "node:path";
+import { type FakeResend, startFakeResend } from "@hogsend/devstack/fakes";
+import {
+  createTestDatabase,
+  eventually,
+  type RunningProcess,
+  startProcess,
+  type TestDatabase,
+  testStack,
+} from "@hogsend/devstack/testing";
+import {
+  createHogsendClient,
+  createLogger,
+  createRuntime,
+  type HogsendClient,
+  type Mailer,
+} from "@hogsend/engine";
+import { testEnv } from "@hogsend/engine/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { content } from "../src/content.js";
+import { templates } from "../src/emails/index.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+const stack = testStack();
+let db: TestDatabase;
+let resend: FakeResend;
+let client: HogsendClient;
+let mailer: Mailer;
+const workers: RunningProcess[] = [];
+
+const providerEnv = () => ({
+  EMAIL_PROVIDER: "resend",
+  RESEND_API_KEY: "re_test_key",
+  RESEND_BASE_URL: resend.url,
+  EMAIL_FROM: "Hogsend Tests <tests@hogsend.test>",
+  API_PUBLIC_URL: "https://hogsend.example.com",
+  // The fake takes any rate; the scheduler must not be what the test waits on.
+  EMAIL_RATE_PER_SECOND: "1000",
+  EMAIL_RATE_BURST: "50",
+});
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  resend = await startFakeResend({ apiKey: "re_test_key", record: false });
+  client = createHogsendClient(testEnv(stack, { DATABASE_URL: db.url, ...providerEnv() }), {
+    version: "test",
+    role: "api",
+    logger: createLogger({ level: "error", json: true, write: () => {} }),
+  });
+  const runtime = createRuntime(client, content, { loops: [] });
+  if (!runtime.mailer) throw new Error("the app's content has templates");
+  mailer = runtime.mailer;
+});
+afterAll(async () => {
+  for (const w of workers) await w.stop("SIGKILL");
+  await client?.close();
+  await resend?.close();
+  await db?.drop();
+});
+
+function startWorker() {
+  // node itself, not a wrapper: SIGKILL must hit the process that holds the claims.
+  const worker = startProcess(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "fixtures/send-test-worker.ts")],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "test",
+        LOG_LEVEL: "warn",
+        DATABASE_URL: db.url,
+        REDIS_URL: stack.REDIS_URL,
+        BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-42",
+        HATCHET_CLIENT_TOKEN: stack.HATCHET_CLIENT_TOKEN,
+        HATCHET_CLIENT_HOST_PORT: stack.HATCHET_CLIENT_HOST_PORT,
+        HATCHET_CLIENT_TLS_STRATEGY: stack.HATCHET_CLIENT_TLS_STRATEGY,
+        HATCHET_CLIENT_NAMESPACE: stack.HATCHET_CLIENT_NAMESPACE,
+        ...providerEnv(),
+      },
+    },
+  );
+  workers.push(worker);
+  return worker;
+}
+
+describe("a dispatcher killed mid-batch", () => {
+  it("loses nothing and mails nobody twice: the batch the provider took is replayed as it was", async () => {
+    const sends = await Promise.all(
+      Array.from({ length: 250 }, (_, i) =>
+        // Marketing mail: per-recipient unsubscribe tokens, tracked links and a pixel, all of
+        // which the replay must render exactly as the first attempt did.
+        mailer.enqueue({
+          to: `crash-${i}@example.com`,
+          template: "getting-started-tips",
+          props: templates["getting-started-tips"].example,
+        }),
+      ),
+    );
+    // The provider takes the first batch request but answers only after the worker is dead.
+    resend.delayNext({ ms: 3_000 });
+    const worker = startWorker();
+    const withOutput = async (err: Error) => {
+      const states = await client.db.sql`select status, count(*)::int as n from email_sends group by status`;
+      throw new Error(`${err.message}\n${JSON.stringify(states)}\n${worker.output()}`);
+    };
+    await worker.waitFor(/dispatcher started/, 60_000).catch(withOutput);
+    await eventually("a batch request to reach the provider", () => resend.stats().requests > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    }).catch(withOutput);
+    await worker.stop("SIGKILL");
+    // Both lanes' batches reach the provider: one answered to a dead worker, one held and then
+    // taken. Neither outcome was recorded; 200 sends stay claimed.
+    await eventually("both batches to be accepted by the provider", () => resend.ledger.accepted >= 200, {
+      timeoutMs: 10_000,
+    });
+    const [inFlight] = await client.db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from email_sends where status = 'sending'`;
+    expect(inFlight?.n).toBeGreaterThanOrEqual(100);
+
+    // The stale window passes (five minutes in production), then another dispatcher takes over.
+    await client.db
+      .sql`update email_sends set claimed_at = now() - interval '10 minutes' where status = 'sending'`;
+    await eventually(
+      "every send to settle",
+      async () => {
+        await mailer.dispatchBatch();
+        const [left] = await client.db.sql<{ n: number }[]>`
+          select count(*)::int as n from email_sends where status in ('queued', 'sending')`;
+        return left?.n === 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+
+    const rows = await client.db.sql<{ id: string; status: string; provider_message_id: string }[]>`
+      select id, status, provider_message_id from email_sends`;
+    expect(rows).toHaveLength(sends.length);
+    expect(rows.every((r) => r.status === "sent")).toBe(true);
+    expect(resend.ledger.duplicateKeys()).toEqual([]);
+    // The replayed batch was the same request: the provider answered from its idempotency record.
+    expect(resend.stats().byStatus["409"]).toBeUndefined();
+    expect(resend.ledger.accepted).toBe(sends.length);
+    for (const row of rows) {
+      // One provider message per send, and it is the one the send recorded.
+      expect(resend.ledger.byKey.get(`hogsend-send-${row.id}`)).toEqual([row.provider_message_id]);
+    }
+  }, 120_000);
+});
