@@ -54,11 +54,11 @@ async function send(app: ReturnType<typeof createApp>, body: Record<string, unkn
 
 const sql = () => api.client.db.sql;
 
-async function drainUntilEmpty(what: string, prefix: string) {
+async function drainUntilEmpty(what: string, prefix: string, runtime = api.runtime) {
   await eventually(
     what,
     async () => {
-      await api.runtime.ingest.pusher.drain();
+      await runtime.ingest.pusher.drain();
       const [row] = await sql()`
         select count(*)::int as n from event_outbox o join user_events e on e.id = o.event_id
         where starts_with(e.idempotency_key, ${prefix})`;
@@ -163,7 +163,9 @@ describe("ingest delivery", () => {
   it("an engine outage during a burst loses nothing: events are pushed once it is back, and each enrolls once", async () => {
     const run = randomUUID().slice(0, 8);
     const prefix = `outage-${run}-`;
-    // A second api on the same database whose Hatchet address answers nothing.
+    // The engine is away for every pusher: this file's runtime (which listens for queued events)
+    // stops, and a second api on the same database reaches a Hatchet address that answers nothing.
+    await api.runtime.stop();
     const down = api.newClient({ HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${await getFreePort()}` });
     const downRuntime = createRuntime(
       down,
@@ -188,8 +190,14 @@ describe("ingest delivery", () => {
     expect(kept).toMatchObject({ n: 60 });
     expect(kept?.attempts).toBeGreaterThanOrEqual(1);
 
-    // The engine is back (this runtime's client reaches it): the backed-off rows go out.
-    await drainUntilEmpty("the outbox to empty once Hatchet answers", prefix);
+    // The engine is back: a pusher whose client reaches it sends the backed-off rows.
+    const up = createRuntime(
+      api.client,
+      { clientJournal: null, journeys: [onSignup, awaitsReply] },
+      { loops: [] },
+    );
+    await drainUntilEmpty("the outbox to empty once Hatchet answers", prefix, up);
+    await up.stop();
     await eventually(
       "one enrollment per event stored during the outage",
       async () => {
