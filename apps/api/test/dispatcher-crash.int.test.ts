@@ -84,8 +84,8 @@ function startWorker() {
   return worker;
 }
 
-describe("a dispatcher killed mid-batch", () => {
-  it("loses nothing and mails nobody twice: the batch the provider took is replayed as it was", async () => {
+describe("the worker's email dispatcher", () => {
+  it("killed mid-batch, loses nothing and mails nobody twice: the batch the provider took is replayed as it was", async () => {
     const sends = await Promise.all(
       Array.from({ length: 250 }, (_, i) =>
         // Marketing mail: per-recipient unsubscribe tokens, tracked links and a pixel, all of
@@ -147,4 +147,38 @@ describe("a dispatcher killed mid-batch", () => {
       expect(resend.ledger.byKey.get(`hogsend-send-${row.id}`)).toEqual([row.provider_message_id]);
     }
   }, 120_000);
+
+  it("on SIGTERM stops claiming, finishes the batch in flight, and leaves the rest queued", async () => {
+    await client.db.sql`delete from email_sends`;
+    resend.reset();
+    await Promise.all(
+      Array.from({ length: 250 }, (_, i) =>
+        mailer.enqueue({
+          to: `term-${i}@example.com`,
+          template: "receipt",
+          props: templates.receipt.example,
+        }),
+      ),
+    );
+    // Every batch request is held a while: the stop lands while batches are in flight.
+    resend.delayNext({ ms: 1_500, times: 10 });
+    const worker = startWorker();
+    await worker.waitFor(/dispatcher started/, 60_000);
+    await eventually("a batch request to reach the provider", () => resend.stats().requests > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
+    const exited = worker.stop("SIGTERM", 20_000);
+    await worker.waitFor(/send test worker: stopped/, 20_000);
+    await exited;
+    const states = await client.db.sql<{ status: string; n: number }[]>`
+      select status, count(*)::int as n from email_sends group by status order by status`;
+    // What was claimed went out and was recorded; nothing is left claimed; the rest waits.
+    expect(states.find((s) => s.status === "sending")).toBeUndefined();
+    const sent = states.find((s) => s.status === "sent")?.n ?? 0;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBe(resend.ledger.accepted);
+    expect(states.find((s) => s.status === "queued")?.n ?? 0).toBe(250 - sent);
+    expect(sent).toBeLessThan(250);
+  }, 60_000);
 });
