@@ -14,7 +14,10 @@ const IngestResultSchema = z
     eventId: z.string(),
     contactId: z.uuid().openapi({ description: "The contact: the canonical user key journeys correlate on" }),
     pushed: z.boolean().openapi({
-      description: "Delivered to the workflow engine; false means stored and queued for redrive",
+      description:
+        "Queued for the workflow engine: a journey triggers on this event, or one of the contact's runs is " +
+        "waiting for it; it reaches the engine from the outbox at least once, shortly after this answer. " +
+        "False: stored only, nothing consumes it.",
     }),
   })
   .openapi("IngestResult");
@@ -25,8 +28,9 @@ const route = createRoute({
   tags: ["Ingest"],
   summary: "Ingest a product event",
   description:
-    "Stores the event once per idempotency key, upserts its contact and hands it to the journeys. " +
-    "An event stored while the engine is unreachable is kept and pushed later, never lost.",
+    "Stores the event once per idempotency key and upserts its contact, in one statement shared with " +
+    "concurrent requests; answers once it is committed. Events a journey consumes are queued for the " +
+    "workflow engine and pushed from an outbox, never lost while the engine is unreachable.",
   middleware: [limitBody(), requireAccess("ingest")] as const,
   request: {
     headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
