@@ -250,6 +250,12 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     const early: SendOutcomeRecord[] = [];
     const toSend: ClaimedSend[] = [];
     for (const send of claimed) {
+      // A batch that keeps taking its worker down is not replayed for ever.
+      if (mode.replay && send.attempts > maxAttempts) {
+        const reason = `gave up after ${send.attempts - 1} attempts: its worker stopped mid-batch each time`;
+        early.push({ id: send.id, status: "failed", provider: provider.id, reason });
+        continue;
+      }
       // A replay sends what the first attempt sent: no second opinion on who gets it.
       const blocked = mode.replay ? null : blockedNow(send);
       if (blocked) early.push({ id: send.id, status: "suppressed", reason: blocked });
