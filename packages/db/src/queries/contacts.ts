@@ -21,7 +21,8 @@ export async function findContact(db: Queryable, identity: ContactIdentity): Pro
     const [row] = await db
       .select()
       .from(contacts)
-      .where(and(live, sql`${contacts.tenantId} is null`, match))
+      // coalesce matches the unique indexes' expression, so each lookup uses its index.
+      .where(and(live, sql`coalesce(${contacts.tenantId}, '') = ''`, match))
       .limit(1);
     if (row) return row;
   }

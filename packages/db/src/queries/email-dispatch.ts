@@ -46,22 +46,9 @@ from claimed c left join email_preferences p on p.contact_id = c.contact_id
 order by c.batch_position
 `;
 
-/**
- * Claims a new batch and reads, in the same statement, what the dispatch-time re-check needs
- * (preferences, suppression, the frequency cap's count): due `queued` sends, oldest due first, or
- * with `ids` exactly those (due or not). `FOR UPDATE SKIP LOCKED`: dispatchers on other replicas
- * take other rows, so no send is claimed twice. Each row records the batch and its place in it.
- */
-const CLAIM = `
-with due as (
-  select id, next_attempt_at from email_sends
-  where status = 'queued'
-    and (case when $3::text = '' then next_attempt_at <= now()
-         else id = any(string_to_array($3::text, ',')::uuid[]) end)
-  order by next_attempt_at, id
-  limit $1::int
-  for update skip locked
-),
+/** Claims the rows of `due` (locked) as one batch, in order, with the re-check's facts. */
+const claimWith = (due: string) => `
+with due as (${due}),
 ordered as (select id, row_number() over (order by next_attempt_at, id) as position from due),
 claimed as (
   update email_sends s set status = 'sending', claimed_at = now(), attempts = s.attempts + 1,
@@ -70,6 +57,27 @@ claimed as (
   returning ${RETURNING}
 )
 ${WITH_FACTS}`;
+
+/**
+ * Claims a new batch and reads, in the same statement, what the dispatch-time re-check needs
+ * (preferences, suppression, the frequency cap's count): due `queued` sends, oldest due first,
+ * straight off the partial index `email_sends_due_idx`. `FOR UPDATE SKIP LOCKED`: dispatchers on
+ * other replicas take other rows, so no send is claimed twice. Each row records its batch and place.
+ */
+const CLAIM_DUE = claimWith(`
+  select id, next_attempt_at from email_sends
+  where status = 'queued' and next_attempt_at <= now()
+  order by next_attempt_at, id
+  limit $1::int
+  for update skip locked`);
+
+/** The same for exactly these queued sends, due or not (a dispatch of one send). */
+const CLAIM_IDS = claimWith(`
+  select id, next_attempt_at from email_sends
+  where status = 'queued' and id = any(string_to_array($3::text, ',')::uuid[])
+  order by next_attempt_at, id
+  limit $1::int
+  for update skip locked`);
 
 /**
  * Takes over one batch whose claim went stale (its worker died mid-batch), whole, in its order:
@@ -122,9 +130,9 @@ export async function claimSends(
   sql: Sql,
   options: { limit: number; batchId: string; ids?: readonly string[] | undefined },
 ): Promise<ClaimedSend[]> {
-  const rows = await sql.unsafe(CLAIM, [options.limit, options.batchId, (options.ids ?? []).join(",")], {
-    prepare: true,
-  });
+  const rows = options.ids
+    ? await sql.unsafe(CLAIM_IDS, [options.limit, options.batchId, options.ids.join(",")], { prepare: true })
+    : await sql.unsafe(CLAIM_DUE, [options.limit, options.batchId], { prepare: true });
   return rows.map(toClaimed);
 }
 

@@ -6,7 +6,8 @@ export async function findEventByIdempotencyKey(db: Queryable, key: string): Pro
   const [row] = await db
     .select()
     .from(userEvents)
-    .where(and(sql`${userEvents.tenantId} is null`, eq(userEvents.idempotencyKey, key)))
+    // coalesce matches the unique index's expression, so this is an index lookup, not a scan.
+    .where(and(sql`coalesce(${userEvents.tenantId}, '') = ''`, eq(userEvents.idempotencyKey, key)))
     .limit(1);
   return row;
 }

@@ -225,6 +225,20 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     return { id: send.id, status: "queued", reason, retryInMs: Math.max(retryAfterMs ?? 0, backoff) };
   }
 
+  // Dispatchers in other processes (the worker, when the api enqueued): one NOTIFY per 10 ms at
+  // most, since a woken dispatcher claims everything due and NOTIFY serialises commits on a lock.
+  let notifyScheduled = false;
+  function notifyDispatchers() {
+    if (notifyScheduled) return;
+    notifyScheduled = true;
+    setTimeout(() => {
+      notifyScheduled = false;
+      sql`select pg_notify(${EMAIL_SENDS_CHANNEL}, '')`.catch((err: Error) =>
+        logger.warn(`could not notify the email dispatchers; their sweep will find the send: ${err.message}`),
+      );
+    }, 10).unref();
+  }
+
   async function dispatchBatch(
     batch: { ids?: readonly string[]; limit?: number } = {},
   ): Promise<BatchResult> {
@@ -356,8 +370,7 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
       // Also on a repeat: a journey replayed after a crash re-wakes a send still queued.
       if (result.send.status === "queued") {
         for (const listener of listeners) listener();
-        // Dispatchers in other processes (the worker, when the api enqueued).
-        await sql`select pg_notify(${EMAIL_SENDS_CHANNEL}, '')`.catch(() => {});
+        notifyDispatchers();
       }
       return result;
     },
