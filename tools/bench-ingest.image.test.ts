@@ -166,7 +166,9 @@ describe("pnpm bench:ingest", () => {
     await expectStoredAndSettled(summary);
     expect(summary.baseline).toEqual({ skipped: expect.stringContaining("open loop") });
     expect(run.stderr).toMatch(/^RESULT ingest mode=open offered_per_s=20 events_per_s=[\d.]+ p50_ms=/m);
-    expect(run.stderr).toMatch(/ errors=0 late_sends=\d+ client_cpu_pct=[\d.]+ api_peak_rss_mb=[\d.]+$/m);
+    expect(run.stderr).toMatch(
+      / errors=0 late_sends=\d+ client_cpu_pct=[\d.]+ api_cpu_pct=[\d.]+ pg_cpu_pct=[\d.]+ api_peak_rss_mb=[\d.]+$/m,
+    );
   }, 40_000);
 
   it("open loop: an event due while --max-in-flight requests are open is not sent, and counts as an error", async () => {
