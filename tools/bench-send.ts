@@ -19,11 +19,12 @@ import { BENCH_RESEND_KEY, type LocalApi, startLocalApi } from "./bench/local-ap
 import { UsageError } from "./bench/options.js";
 import { peakRssMb, startCpuMeter, startCpuSplit } from "./bench/process-stats.js";
 import { resultLine } from "./bench/result-line.js";
-import { enqueueSends, planSends } from "./bench/send-load.js";
+import { enqueueSends, planSends, type SendPlan } from "./bench/send-load.js";
 import { parseSendOptions, SEND_USAGE, type SendOptions } from "./bench/send-options.js";
-import { formatSendSummary, type SendSummary } from "./bench/send-report.js";
+import { type BacklogSummary, formatSendSummary, type SendSummary } from "./bench/send-report.js";
 import {
   checkLedger,
+  countSends,
   exactlyOnce,
   readCommits,
   readSends,
@@ -88,25 +89,58 @@ async function stopAll() {
   fake = undefined;
 }
 
-/** Enqueues a plan's sends and waits until they are all settled. */
-async function runSends(keyPrefix: string, count: number, contacts: number, timeoutMs: number) {
-  if (!local || !sql) throw new Error("not started");
-  const plan = planSends({
-    keyPrefix,
-    count,
-    contacts,
-    journeyShare: options.journeyShare,
-    template: options.template,
-    props,
-    trigger: JOURNEY_TRIGGER,
-  });
-  const enqueued = enqueueSends({
-    url: local.url,
-    key: local.key,
-    concurrency: options.concurrency,
-    plan,
-    signal: interrupt.signal,
-  });
+/**
+ * Enqueues `count` sends and waits until they are all settled. With `backlog`, the POST /v1/emails
+ * sends go in first and the worker starts after them; the journey triggers follow.
+ */
+async function runSends(
+  keyPrefix: string,
+  count: number,
+  contacts: number,
+  timeoutMs: number,
+  backlog: boolean,
+  /** Called as the measured window opens: at the first request, or with `backlog` as the worker is up. */
+  onWindow: () => Promise<void> = async () => {},
+) {
+  const started = local;
+  if (!started || !sql) throw new Error("not started");
+  const planOf = (n: number, journeyShare: number) =>
+    planSends({
+      keyPrefix,
+      count: n,
+      contacts,
+      journeyShare,
+      template: options.template,
+      props,
+      trigger: JOURNEY_TRIGGER,
+    });
+  const enqueue = (plan: SendPlan) =>
+    enqueueSends({
+      url: started.url,
+      key: started.key,
+      concurrency: options.concurrency,
+      plan,
+      signal: interrupt.signal,
+    });
+  const plan = planOf(count, options.journeyShare);
+  let live = plan;
+  let queued: BacklogSummary | undefined;
+  if (backlog) {
+    const emails = planOf(count - plan.journeySends, 0);
+    log(`backlog: enqueueing ${emails.count} POST /v1/emails sends before the worker starts`);
+    const enqueued = await enqueue(emails);
+    const before = await countSends(sql, plan.userPrefix);
+    queued = { enqueue: enqueued, sentBeforeWorker: before.total - (before.byStatus.queued ?? 0) };
+    if (queued.sentBeforeWorker > 0)
+      log(
+        `${queued.sentBeforeWorker} sends left the queue before the worker started: something else dispatches`,
+      );
+    log("starting the worker");
+    await started.startWorker();
+    live = planOf(plan.journeySends, 1);
+  }
+  await onWindow();
+  const enqueued = enqueue(live);
   const settled = watchSends({
     sql,
     userPrefix: plan.userPrefix,
@@ -116,8 +150,8 @@ async function runSends(keyPrefix: string, count: number, contacts: number, time
     signal: interrupt.signal,
     progress: log,
   });
-  const [enqueue, settle] = await Promise.all([enqueued, settled]);
-  return { plan, enqueue, settle };
+  const [enqueue_, settle] = await Promise.all([enqueued, settled]);
+  return { plan, enqueue: enqueue_, settle, backlog: queued };
 }
 
 async function main(): Promise<number> {
@@ -137,6 +171,7 @@ async function main(): Promise<number> {
     profileDir: options.profileDir,
     workerProfileDir: options.profileDir,
     worker: true,
+    deferWorker: options.backlog,
     resendUrl: fake.url,
     env: {
       EMAIL_SEND_RATE_LIMIT_PER_MINUTE,
@@ -147,7 +182,8 @@ async function main(): Promise<number> {
     },
     log,
   });
-  sql = postgres(local.databaseUrl, { max: 2, onnotice: () => {} });
+  const db = postgres(local.databaseUrl, { max: 2, onnotice: () => {} });
+  sql = db;
 
   if (options.warmup > 0) {
     log(`warm-up: ${options.warmup} sends to other contacts, not measured`);
@@ -156,6 +192,7 @@ async function main(): Promise<number> {
       options.warmup,
       Math.max(Math.min(options.contacts, options.warmup), Math.round(options.warmup * options.journeyShare)),
       WARMUP_TIMEOUT_MS,
+      false,
     );
     if (errorTotal(warm.enqueue) > 0 || warm.settle.timedOut)
       throw new Error(
@@ -166,23 +203,34 @@ async function main(): Promise<number> {
   }
 
   log(`enqueueing ${options.count} sends to ${options.contacts} contacts, ${options.concurrency} in flight`);
-  const cpu = startCpuSplit({ api: local.apiPid, worker: local.workerPid, fake: fake.pid });
-  const client = startCpuMeter();
-  const commitsBefore = await readCommits(sql);
-  const { plan, enqueue, settle } = await runSends(
+  const started = local;
+  const fakePid = fake.pid;
+  let meters:
+    | { cpu: ReturnType<typeof startCpuSplit>; client: { stop(): number }; commits: number }
+    | undefined;
+  const { plan, enqueue, settle, backlog } = await runSends(
     `bench-${runId}-run`,
     options.count,
     options.contacts,
     options.timeoutMs,
+    options.backlog,
+    async () => {
+      meters = {
+        cpu: startCpuSplit({ api: started.apiPid, worker: started.workerPid, fake: fakePid }),
+        client: startCpuMeter(),
+        commits: await readCommits(db),
+      };
+    },
   );
-  const clientCpuPct = client.stop();
-  const { byProcess, ...services } = cpu.stop();
+  if (!meters) throw new Error("the measured window never opened");
+  const clientCpuPct = meters.client.stop();
+  const { byProcess, ...services } = meters.cpu.stop();
   if (interrupted) return 130;
   // Backends report their counts about once a second.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const commits = (await readCommits(sql)) - commitsBefore;
+  const commits = (await readCommits(db)) - meters.commits;
 
-  const rows = await readSends(sql, plan.userPrefix);
+  const rows = await readSends(db, plan.userPrefix);
   const figures = summarizeSends(rows);
   const provider = await fake.stats();
   const ledger = checkLedger(rows, await fake.ledger(), provider.unkeyed);
@@ -205,6 +253,7 @@ async function main(): Promise<number> {
     concurrency: options.concurrency,
     worker: { ratePerSecond: options.ratePerSecond, burst: options.burst },
     enqueue,
+    backlog,
     settle,
     figures,
     provider,
@@ -223,7 +272,8 @@ async function main(): Promise<number> {
   };
   const result = resultLine("send", {
     mode: options.mode,
-    emails_per_s: figures.emailsPerSecond,
+    backlog: backlog?.enqueue.requested,
+    emails_per_s: backlog ? figures.dispatchPerSecond : figures.emailsPerSecond,
     p50_ms: figures.latency.p50,
     p99_ms: figures.latency.p99,
     sent: figures.sent,
@@ -243,6 +293,7 @@ async function main(): Promise<number> {
   }
   const ok =
     errorTotal(enqueue) === 0 &&
+    (!backlog || (errorTotal(backlog.enqueue) === 0 && backlog.sentBeforeWorker === 0)) &&
     !settle.timedOut &&
     figures.sent === options.count &&
     rows.length === options.count &&

@@ -23,8 +23,10 @@ export interface LocalApi {
   serverUrl: string;
   hatchet: HatchetConnection;
   apiPid: number | undefined;
-  /** Set when started with `worker`. */
-  workerPid: number | undefined;
+  /** Set once the worker runs (`worker`, or after `startWorker()`). */
+  readonly workerPid: number | undefined;
+  /** With `deferWorker`: starts the worker now and waits until the api's health reports it up. */
+  startWorker(): Promise<void>;
   /** What the api (and the worker) printed, for a failure report. */
   output(): string;
   stop(): Promise<void>;
@@ -39,6 +41,8 @@ export interface LocalApiOptions {
   profileDir: string | undefined;
   /** Also start the worker, and wait until the api's health reports it up. */
   worker?: boolean;
+  /** With `worker`: leave it to `startWorker()`, so work can pile up before it runs. */
+  deferWorker?: boolean;
   /** Run the worker under --cpu-prof, writing the profile into this folder on exit. */
   workerProfileDir?: string | undefined;
   /** More environment for the api and the worker (rate settings), over the defaults. */
@@ -135,17 +139,18 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     cleanups.push(() => api.stop("SIGTERM", 15_000));
     const url = `http://127.0.0.1:${port}`;
     let worker: RunningProcess | undefined;
-    if (options.worker) {
-      worker = startProcess(process.execPath, [...profile(options.workerProfileDir), workerEntry], {
+    const launchWorker = () => {
+      const started = startProcess(process.execPath, [...profile(options.workerProfileDir), workerEntry], {
         cwd: root,
         outputCap: 64 * 1024,
         env,
       });
       // Stopped before the api (cleanups run in reverse), so its last steps still find the stack.
-      const started = worker;
       cleanups.push(() => started.stop("SIGTERM", 15_000));
-    }
-    await waitHealthy(url, api, worker);
+      worker = started;
+      return started;
+    };
+    await waitHealthy(url, api, options.worker && !options.deferWorker ? launchWorker() : undefined);
     log(`api up on ${url} (${entry}, NODE_ENV=production)${worker ? `, worker up (${workerEntry})` : ""}`);
     return {
       url,
@@ -154,7 +159,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       serverUrl: stack.postgres.url(),
       hatchet,
       apiPid: api.pid,
-      workerPid: worker?.pid,
+      get workerPid() {
+        return worker?.pid;
+      },
+      async startWorker() {
+        if (!options.worker || worker) throw new Error("startWorker: the worker is not deferred, or runs");
+        await waitHealthy(url, api, launchWorker());
+        log(`worker up (${workerEntry})`);
+      },
       output: () => (worker ? `── api ──\n${api.output()}\n── worker ──\n${worker.output()}` : api.output()),
       stop,
     };

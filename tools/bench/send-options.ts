@@ -21,6 +21,12 @@ export interface SendOptions {
   burst: number | undefined;
   /** Sends enqueued and settled before the measured run (other contacts), not measured. */
   warmup: number;
+  /**
+   * The POST /v1/emails sends are all enqueued before the worker starts, then the worker drains
+   * them while the journey triggers come in: the dispatcher's own ceiling, whatever the enqueue
+   * path's pace. No warm-up.
+   */
+  backlog: boolean;
   /** After the last enqueue, how long to wait for every send to settle. */
   timeoutMs: number;
   ephemeral: boolean;
@@ -55,6 +61,10 @@ and worker, the provider calls, and checks that each send reached the fake exact
   --rate N          the worker's EMAIL_RATE_PER_SECOND (provider requests/s)
   --burst N         the worker's EMAIL_RATE_BURST
   --warmup N        sends before the run (other contacts, not measured)  default 100
+  --backlog         enqueue the POST /v1/emails sends before the worker starts, then start it
+                    and send the journey triggers: emails/s is then the dispatcher's drain
+                    rate (first → last sent_at), whatever the enqueue path's pace; no warm-up.
+                    Exits 1 if anything was sent before the worker ran
   --timeout T       after the last enqueue, wait this long at most for
                     every send to settle: 30s, 5m                      default 10m
   --ephemeral       Postgres without fsync (default: durable, like production)
@@ -102,7 +112,8 @@ export function parseSendOptions(argv: string[]): SendOptions | "help" {
           ? UNLIMITED_BURST
           : undefined
         : positiveInt("burst", values.burst),
-    warmup,
+    warmup: values.backlog ? 0 : warmup,
+    backlog: values.backlog,
     timeoutMs: parseDurationFlag("timeout", values.timeout),
     ephemeral: values.ephemeral,
     build: values.build,
@@ -132,6 +143,7 @@ function parse(argv: string[]) {
       rate: { type: "string" },
       burst: { type: "string" },
       warmup: { type: "string", default: "100" },
+      backlog: { type: "boolean", default: false },
       timeout: { type: "string", default: "10m" },
       ephemeral: { type: "boolean", default: false },
       build: { type: "boolean", default: false },

@@ -53,11 +53,15 @@ describe("summarizeSends", () => {
       row("a", { createdMs: 0, sentMs: 500 }),
       row("b", { createdMs: 100, sentMs: 1_000, journey: true, triggerMs: 40 }),
       row("c", { createdMs: 200, sentMs: null, status: "failed", reason: "HTTP 422" }),
+      row("d", { createdMs: 50, sentMs: 750 }),
     ]);
-    expect(figures).toMatchObject({ sent: 2, failed: 1, spanMs: 1_000, failureSample: "HTTP 422" });
-    expect(figures.emailsPerSecond).toBe(2);
-    expect(figures.dispatchPerSecond).toBe(4);
-    expect(figures.latency).toMatchObject({ count: 2, p50: 500, max: 900 });
+    expect(figures).toMatchObject({ sent: 3, failed: 1, spanMs: 1_000, failureSample: "HTTP 422" });
+    expect(figures.emailsPerSecond).toBe(3);
+    // First to last sent_at: all of them, and the POST /v1/emails ones up to their own last.
+    expect(figures.dispatchPerSecond).toBe(6);
+    expect(figures.dispatchPerSecondApi).toBe(8);
+    expect(figures.latency).toMatchObject({ count: 3, p50: 700, max: 900 });
+    expect(figures.latencyApi).toMatchObject({ count: 2, max: 700 });
     expect(figures.latencyJourney).toMatchObject({ count: 1, p50: 900 });
     expect(figures.triggerToEnqueue).toMatchObject({ count: 1, p50: 60 });
   });

@@ -13,7 +13,7 @@ const UNSETTLED = ["queued", "sending"];
 const unsettled = (counts: SendCounts) => UNSETTLED.reduce((n, s) => n + (counts.byStatus[s] ?? 0), 0);
 
 /** The run's sends: those to its contacts (user ids under `userPrefix`), from either path. */
-async function countSends(sql: postgres.Sql, userPrefix: string): Promise<SendCounts> {
+export async function countSends(sql: postgres.Sql, userPrefix: string): Promise<SendCounts> {
   const rows = await sql<{ status: string; n: number }[]>`
     select s.status, count(*)::int as n
     from email_sends s join contacts c on c.id = s.contact_id
@@ -70,7 +70,7 @@ export async function watchSends(options: {
       lastLog = now;
       lastSent = sent;
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
@@ -109,6 +109,8 @@ export interface SendFigures {
   emailsPerSecond: number;
   /** Sent over the time from the first to the last `sent_at`: the dispatcher's own pace. */
   dispatchPerSecond: number;
+  /** POST /v1/emails sends over the first `sent_at` to their own last (a backlog's drain, before journeys' tail). */
+  dispatchPerSecondApi: number;
   /** First `created_at` to last `sent_at`. */
   spanMs: number;
   /** `created_at → sent_at` of each sent email: all, and by path. */
@@ -131,6 +133,7 @@ export function summarizeSends(rows: readonly SendRow[]): SendFigures {
   let firstCreated = Number.POSITIVE_INFINITY;
   let firstSent = Number.POSITIVE_INFINITY;
   let lastSent = Number.NEGATIVE_INFINITY;
+  let lastSentApi = Number.NEGATIVE_INFINITY;
   let failureSample: string | undefined;
   for (const row of rows) {
     byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
@@ -140,19 +143,21 @@ export function summarizeSends(rows: readonly SendRow[]): SendFigures {
     if (row.status !== "sent" || row.sentMs === null) continue;
     firstSent = Math.min(firstSent, row.sentMs);
     lastSent = Math.max(lastSent, row.sentMs);
+    if (!row.journey) lastSentApi = Math.max(lastSentApi, row.sentMs);
     const ms = row.sentMs - row.createdMs;
     all.record(ms);
     (row.journey ? journey : api).record(ms);
   }
   const sent = byStatus.sent ?? 0;
   const spanMs = sent > 0 ? lastSent - firstCreated : 0;
-  const perSecond = (ms: number) => (ms > 0 ? sent / (ms / 1000) : 0);
+  const perSecond = (ms: number, n = sent) => (ms > 0 ? n / (ms / 1000) : 0);
   return {
     byStatus,
     sent,
     failed: byStatus.failed ?? 0,
     emailsPerSecond: perSecond(spanMs),
     dispatchPerSecond: perSecond(sent > 0 ? lastSent - firstSent : 0),
+    dispatchPerSecondApi: perSecond(api.count > 0 ? lastSentApi - firstSent : 0, api.count),
     spanMs,
     latency: all.summary(),
     latencyApi: api.summary(),
