@@ -140,18 +140,18 @@ async function runSends(
     live = planOf(plan.journeySends, 1);
   }
   await onWindow();
-  const enqueued = enqueue(live);
+  const requests = enqueue(live);
   const settled = watchSends({
     sql,
     userPrefix: plan.userPrefix,
     expected: count,
-    enqueued,
+    enqueued: requests,
     timeoutMs,
     signal: interrupt.signal,
     progress: log,
   });
-  const [enqueue_, settle] = await Promise.all([enqueued, settled]);
-  return { plan, enqueue: enqueue_, settle, backlog: queued };
+  const [answered, settle] = await Promise.all([requests, settled]);
+  return { plan, enqueue: answered, settle, backlog: queued };
 }
 
 async function main(): Promise<number> {
