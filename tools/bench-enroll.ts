@@ -10,11 +10,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { type RunningProcess, startProcess } from "@hogsend/devstack/process";
 import { ENROLL_USAGE, type EnrollOptions, parseEnrollOptions } from "./bench/enroll-options.js";
 import { type EnrollSummary, formatEnrollSummary } from "./bench/enroll-report.js";
 import { measureEnrollments } from "./bench/enrollments.js";
 import { createTriggerSource } from "./bench/events.js";
+import { type FakeProvider, startFakeProvider } from "./bench/fake-provider.js";
 import { errorTotal } from "./bench/load.js";
 import { BENCH_RESEND_KEY, type LocalApi, startLocalApi } from "./bench/local-api.js";
 import { driveOpenLoop } from "./bench/open-loop.js";
@@ -48,7 +48,7 @@ const warmPrefix = `bench-${runId}-warm`;
 const runPrefix = `bench-${runId}-run`;
 
 let local: LocalApi | undefined;
-let fakes: RunningProcess | undefined;
+let fakes: FakeProvider | undefined;
 let interrupted = false;
 const interrupt = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -63,20 +63,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 async function stopAll() {
   await local?.stop();
-  await fakes?.stop("SIGTERM", 5_000);
-}
-
-/** A fake Resend in a process of its own; resolves with its URL. */
-async function startFakes(): Promise<{ process: RunningProcess; url: string }> {
-  const started = startProcess(
-    process.execPath,
-    ["--import", "tsx", resolve(root, "tools/bench/fake-vendors.ts"), BENCH_RESEND_KEY],
-    { cwd: root, outputCap: 16 * 1024 },
-  );
-  await started.waitFor(/fake resend listening on \S+/, 30_000);
-  const url = /fake resend listening on (\S+)/.exec(started.output())?.[1];
-  if (!url) throw new Error(`the fake Resend printed no URL:\n${started.output()}`);
-  return { process: started, url };
+  await fakes?.stop();
 }
 
 async function main(): Promise<number> {
@@ -91,8 +78,7 @@ async function main(): Promise<number> {
     log(
       `self-contained run ${runId}: starting a fake Resend, Postgres, Redis, Hatchet, the built api and worker`,
     );
-    const started = await startFakes();
-    fakes = started.process;
+    fakes = await startFakeProvider({ root, limit: "none", apiKey: BENCH_RESEND_KEY });
     local = await startLocalApi({
       root,
       runId,
@@ -100,7 +86,7 @@ async function main(): Promise<number> {
       build: options.build,
       profileDir: undefined,
       worker: true,
-      resendUrl: started.url,
+      resendUrl: fakes.url,
       log,
     });
     target = { url: local.url, key: local.key };
@@ -142,9 +128,8 @@ async function main(): Promise<number> {
     log("stopping the api, worker and stack");
     await local.stop();
     local = undefined;
-    await fakes?.stop("SIGTERM", 5_000);
-    const count = /accepted (\d+) emails/.exec(fakes?.output() ?? "")?.[1];
-    emailsAccepted = count === undefined ? undefined : Number(count);
+    emailsAccepted = (await fakes?.stats())?.accepted;
+    await fakes?.stop();
     fakes = undefined;
   }
 

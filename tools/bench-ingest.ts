@@ -172,11 +172,11 @@ async function main(): Promise<number> {
   }
 
   const startedAt = new Date();
-  const split = startCpuSplit(local ? local.apiPid : options.apiPid);
+  const split = startCpuSplit({ api: local ? local.apiPid : options.apiPid });
   const api = await drive(target);
   const cpu = split.stop();
   log(
-    `CPU during the run (warm-up included), % of one core: load client ${api.clientCpuPct.toFixed(1)}, api ${cpu.apiPct?.toFixed(1) ?? "?"}, postgres ${cpu.postgresPct.toFixed(1)}`,
+    `CPU during the run (warm-up included), % of one core: load client ${api.clientCpuPct.toFixed(1)}, api ${cpu.byProcess.api?.toFixed(1) ?? "?"}, postgres ${cpu.postgresPct.toFixed(1)}`,
   );
   const apiPeakRssMb = peakRssMb(local ? local.apiPid : options.apiPid);
   const pool = await baselinePool(databaseUrl);
@@ -230,7 +230,7 @@ async function main(): Promise<number> {
     baseline_batch: batch?.rowsPerSecond,
     ratio: singleRow ? api.eventsPerSecond / singleRow.rowsPerSecond : undefined,
     client_cpu_pct: api.clientCpuPct,
-    api_cpu_pct: cpu.apiPct,
+    api_cpu_pct: cpu.byProcess.api,
     pg_cpu_pct: cpu.postgresPct,
     api_peak_rss_mb: apiPeakRssMb,
   });

@@ -7,25 +7,25 @@ export interface Outcome {
   body: string;
 }
 
-export interface EventPoster {
-  /** POSTs one JSON body to `/v1/events`; never rejects (a failure is an outcome). */
-  post(body: string): Promise<Outcome>;
+export interface ApiPoster {
+  /** POSTs one JSON body to `<url><path>`; never rejects (a failure is an outcome). */
+  post(path: string, body: string): Promise<Outcome>;
   close(): void;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Keep-alive POSTs to `<url>/v1/events` with the key as a bearer token, over at most `maxSockets`. */
-export function createEventPoster(options: { url: string; key: string; maxSockets: number }): EventPoster {
-  const target = new URL(`${options.url}/v1/events`);
-  const transport = target.protocol === "https:" ? https : http;
+/** Keep-alive POSTs to the api with the key as a bearer token, over at most `maxSockets`. */
+export function createApiPoster(options: { url: string; key: string; maxSockets: number }): ApiPoster {
+  const base = options.url.replace(/\/$/, "");
+  const transport = base.startsWith("https:") ? https : http;
   const agent = new transport.Agent({ keepAlive: true, maxSockets: options.maxSockets });
   const authorization = `Bearer ${options.key}`;
   return {
-    post: (body) =>
+    post: (path, body) =>
       new Promise((resolve) => {
         const req = transport.request(
-          target,
+          new URL(`${base}${path}`),
           {
             method: "POST",
             agent,

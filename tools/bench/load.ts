@@ -1,5 +1,5 @@
 import { type EventSource, toRequestBody } from "./events.js";
-import { createEventPoster } from "./http-post.js";
+import { createApiPoster } from "./http-post.js";
 import { LatencyRecorder, type LatencySummary } from "./latency.js";
 import { startCpuMeter } from "./process-stats.js";
 
@@ -72,7 +72,7 @@ export function errorTotal(result: Pick<LoadResult, "errors">): number {
  * window count.
  */
 export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
-  const poster = createEventPoster({ url: options.url, key: options.key, maxSockets: options.concurrency });
+  const poster = createApiPoster({ url: options.url, key: options.key, maxSockets: options.concurrency });
   const latency = new LatencyRecorder();
   const tally = { errors: {} as Record<string, number>, errorSamples: {} as Record<string, string> };
   const warmup = { requests: 0, accepted: 0 };
@@ -105,7 +105,7 @@ export async function driveIngest(options: LoadOptions): Promise<LoadResult> {
       const sentIn = phase;
       const body = toRequestBody(options.events.next());
       const started = performance.now();
-      const outcome = await poster.post(body);
+      const outcome = await poster.post("/v1/events", body);
       const ms = performance.now() - started;
       if (sentIn === "warmup") {
         warmup.requests++;

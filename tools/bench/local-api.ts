@@ -23,8 +23,10 @@ export interface LocalApi {
   serverUrl: string;
   hatchet: HatchetConnection;
   apiPid: number | undefined;
-  /** Set when started with `worker`. */
-  workerPid: number | undefined;
+  /** Set once the worker runs (`worker`, or after `startWorker()`). */
+  readonly workerPid: number | undefined;
+  /** With `deferWorker`: starts the worker now and waits until the api's health reports it up. */
+  startWorker(): Promise<void>;
   /** What the api (and the worker) printed, for a failure report. */
   output(): string;
   stop(): Promise<void>;
@@ -39,6 +41,12 @@ export interface LocalApiOptions {
   profileDir: string | undefined;
   /** Also start the worker, and wait until the api's health reports it up. */
   worker?: boolean;
+  /** With `worker`: leave it to `startWorker()`, so work can pile up before it runs. */
+  deferWorker?: boolean;
+  /** Run the worker under --cpu-prof, writing the profile into this folder on exit. */
+  workerProfileDir?: string | undefined;
+  /** More environment for the api and the worker (rate settings), over the defaults. */
+  env?: Record<string, string> | undefined;
   /** Where the Resend SDK sends email (a local fake); unset, a key that never reaches Resend. */
   resendUrl?: string | undefined;
   log(line: string): void;
@@ -96,9 +104,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       // Pushed events match no task outside this run, also on a shared engine.
       namespace: runId,
     };
-    const nodeArgs = options.profileDir
-      ? ["--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir)}`]
-      : [];
+    const profile = (dir: string | undefined) =>
+      dir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(dir)}`] : [];
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -121,8 +128,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       API_PUBLIC_URL: `http://127.0.0.1:${port}`,
       // A bench has no in-flight work worth a long drain (journey runs sleep for days).
       SHUTDOWN_GRACE_MS: "5000",
+      ...options.env,
     };
-    const api = startProcess(process.execPath, [...nodeArgs, entry], {
+    const api = startProcess(process.execPath, [...profile(options.profileDir), entry], {
       cwd: root,
       // The tail is what explains a failure; capped so a chatty api cannot grow it unbounded.
       outputCap: 64 * 1024,
@@ -131,13 +139,18 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     cleanups.push(() => api.stop("SIGTERM", 15_000));
     const url = `http://127.0.0.1:${port}`;
     let worker: RunningProcess | undefined;
-    if (options.worker) {
-      worker = startProcess(process.execPath, [workerEntry], { cwd: root, outputCap: 64 * 1024, env });
+    const launchWorker = () => {
+      const started = startProcess(process.execPath, [...profile(options.workerProfileDir), workerEntry], {
+        cwd: root,
+        outputCap: 64 * 1024,
+        env,
+      });
       // Stopped before the api (cleanups run in reverse), so its last steps still find the stack.
-      const started = worker;
       cleanups.push(() => started.stop("SIGTERM", 15_000));
-    }
-    await waitHealthy(url, api, worker);
+      worker = started;
+      return started;
+    };
+    await waitHealthy(url, api, options.worker && !options.deferWorker ? launchWorker() : undefined);
     log(`api up on ${url} (${entry}, NODE_ENV=production)${worker ? `, worker up (${workerEntry})` : ""}`);
     return {
       url,
@@ -146,7 +159,14 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       serverUrl: stack.postgres.url(),
       hatchet,
       apiPid: api.pid,
-      workerPid: worker?.pid,
+      get workerPid() {
+        return worker?.pid;
+      },
+      async startWorker() {
+        if (!options.worker || worker) throw new Error("startWorker: the worker is not deferred, or runs");
+        await waitHealthy(url, api, launchWorker());
+        log(`worker up (${workerEntry})`);
+      },
       output: () => (worker ? `── api ──\n${api.output()}\n── worker ──\n${worker.output()}` : api.output()),
       stop,
     };

@@ -1,5 +1,5 @@
 import { type EventSource, toRequestBody } from "./events.js";
-import { createEventPoster } from "./http-post.js";
+import { createApiPoster } from "./http-post.js";
 import { LatencyRecorder } from "./latency.js";
 import { countError, errorTotal, type LoadResult } from "./load.js";
 import { startCpuMeter } from "./process-stats.js";
@@ -33,7 +33,7 @@ export const NOT_SENT_IN_FLIGHT_CAP = "not sent (in-flight cap)";
  * sent but not counted.
  */
 export async function driveOpenLoop(options: OpenLoopOptions): Promise<LoadResult> {
-  const poster = createEventPoster({ url: options.url, key: options.key, maxSockets: options.maxInFlight });
+  const poster = createApiPoster({ url: options.url, key: options.key, maxSockets: options.maxInFlight });
   const latency = new LatencyRecorder();
   const result = { errors: {} as Record<string, number>, errorSamples: {} as Record<string, string> };
   const warmup = { requests: 0, accepted: 0 };
@@ -74,7 +74,7 @@ export async function driveOpenLoop(options: OpenLoopOptions): Promise<LoadResul
       if (lag > LATE_SEND_MS) open.lateSends++;
       open.maxSendLagMs = Math.max(open.maxSendLagMs, lag);
     }
-    const request: Promise<void> = poster.post(body).then((outcome) => {
+    const request: Promise<void> = poster.post("/v1/events", body).then((outcome) => {
       inFlight.delete(request);
       answered++;
       if (!measured) {
