@@ -18,30 +18,14 @@ import { type FakeProvider, startFakeProvider } from "./bench/fake-provider.js";
 import { errorTotal } from "./bench/load.js";
 import { BENCH_RESEND_KEY, type LocalApi, startLocalApi } from "./bench/local-api.js";
 import { driveOpenLoop } from "./bench/open-loop.js";
-import { UsageError } from "./bench/options.js";
+import { readCliOptions, UsageError } from "./bench/options.js";
 import { peakRssMb } from "./bench/process-stats.js";
 import { resultLine } from "./bench/result-line.js";
 
 const root = resolve(import.meta.dirname, "..");
 const log = (line: string) => process.stderr.write(`[bench:enroll] ${line}\n`);
 
-function readOptions(): EnrollOptions {
-  const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
-  try {
-    const parsed = parseEnrollOptions(argv);
-    if (parsed === "help") {
-      console.log(ENROLL_USAGE);
-      process.exit(0);
-    }
-    return parsed;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`${err.message}\n\n${ENROLL_USAGE}`);
-    process.exit(2);
-  }
-}
-
-const options = readOptions();
+const options = readCliOptions<EnrollOptions>(parseEnrollOptions, ENROLL_USAGE);
 const runId = `bench_enroll_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 // Warm-up and measured triggers under keys of their own: `bench-<runId>-warm-…`, `…-run-…`.
 const warmPrefix = `bench-${runId}-warm`;

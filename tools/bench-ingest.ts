@@ -17,7 +17,7 @@ import { countHatchetEvents } from "./bench/hatchet-events.js";
 import { driveIngest, errorTotal, type LoadResult } from "./bench/load.js";
 import { type LocalApi, startLocalApi } from "./bench/local-api.js";
 import { driveOpenLoop } from "./bench/open-loop.js";
-import { type BenchOptions, parseBenchOptions, USAGE, UsageError } from "./bench/options.js";
+import { type BenchOptions, parseBenchOptions, readCliOptions, USAGE } from "./bench/options.js";
 import { peakRssMb, startCpuSplit } from "./bench/process-stats.js";
 import { type BenchSummary, formatSummary } from "./bench/report.js";
 import { resultLine } from "./bench/result-line.js";
@@ -26,24 +26,7 @@ const root = resolve(import.meta.dirname, "..");
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-function readOptions(): BenchOptions {
-  // `pnpm bench:ingest -- --json` passes the separator through.
-  const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
-  try {
-    const parsed = parseBenchOptions(argv);
-    if (parsed === "help") {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    return parsed;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`${err.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-}
-
-const options = readOptions();
+const options = readCliOptions<BenchOptions>(parseBenchOptions, USAGE);
 const runId = `bench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
 // Idempotency keys of this run's events: unique, and how its rows are found afterwards.
 const keyPrefix = `bench-${runId}`;

@@ -16,7 +16,7 @@ import postgres from "postgres";
 import { type FakeProvider, startFakeProvider } from "./bench/fake-provider.js";
 import { errorTotal } from "./bench/load.js";
 import { BENCH_RESEND_KEY, type LocalApi, startLocalApi } from "./bench/local-api.js";
-import { UsageError } from "./bench/options.js";
+import { readCliOptions, UsageError } from "./bench/options.js";
 import { peakRssMb, startCpuMeter, startCpuSplit } from "./bench/process-stats.js";
 import { resultLine } from "./bench/result-line.js";
 import { enqueueSends, planSends, type SendPlan } from "./bench/send-load.js";
@@ -42,23 +42,14 @@ const EMAIL_SEND_RATE_LIMIT_PER_MINUTE = "100000000";
 const WARMUP_TIMEOUT_MS = 120_000;
 
 function readOptions(): SendOptions {
-  const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
-  try {
+  return readCliOptions<SendOptions>((argv) => {
     const parsed = parseSendOptions(argv);
-    if (parsed === "help") {
-      console.log(SEND_USAGE);
-      process.exit(0);
-    }
-    if (!Object.hasOwn(templates, parsed.template))
+    if (parsed !== "help" && !Object.hasOwn(templates, parsed.template))
       throw new UsageError(
         `--template ${parsed.template} is not a template; known: ${Object.keys(templates).join(", ")}`,
       );
     return parsed;
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`${err.message}\n\n${SEND_USAGE}`);
-    process.exit(2);
-  }
+  }, SEND_USAGE);
 }
 
 const options = readOptions();

@@ -173,3 +173,23 @@ function parse(argv: string[]) {
     },
   });
 }
+
+/**
+ * A bench's options from its command line: `--help` prints `usage` and exits 0, a usage error
+ * prints itself and `usage` and exits 2. `pnpm bench:x -- --json` passes the separator through.
+ */
+export function readCliOptions<T>(parse: (argv: string[]) => T | "help", usage: string): T {
+  const argv = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === "--"));
+  try {
+    const parsed = parse(argv);
+    if (parsed === "help") {
+      console.log(usage);
+      process.exit(0);
+    }
+    return parsed;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${err.message}\n\n${usage}`);
+    process.exit(2);
+  }
+}
