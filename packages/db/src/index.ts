@@ -14,6 +14,7 @@ export * from "./queries/api-keys.js";
 export * from "./queries/audit-logs.js";
 export * from "./queries/contacts.js";
 export * from "./queries/email-dispatch.js";
+export * from "./queries/email-enqueue.js";
 export * from "./queries/email-sends.js";
 export * from "./queries/email-tracking.js";
 export * from "./queries/enrollment.js";

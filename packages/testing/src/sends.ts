@@ -45,8 +45,8 @@ export async function recordSend(
 }
 
 /**
- * The facts `gatherSendFacts` reads from Postgres, from the captured sends instead. Like
- * `countMarketingSendsSince` and `latestJourneySend`, only sends that go out count: a
+ * The facts the mailer's `readEnqueueFacts` reads from Postgres, from the captured sends instead.
+ * As there, only sends that go out count: a
  * suppressed send neither uses up the frequency cap nor starts the journey's minimum gap.
  */
 function gatherSendFacts(world: World, run: Run, category: string | undefined): SendFacts {

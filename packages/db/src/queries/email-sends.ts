@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Queryable } from "../client.js";
 import {
   type EmailEventType,
@@ -106,47 +106,6 @@ export async function markEmailFailed(
     .update(emailSends)
     .set({ status: "failed", provider, reason, failedAt: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(emailSends.id, id), inArray(emailSends.status, ["queued", "sending"])));
-}
-
-/** Non-transactional sends that went out to a contact since `since`: the frequency cap's count. */
-export async function countMarketingSendsSince(
-  db: Queryable,
-  contactId: string,
-  since: Date,
-): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(emailSends)
-    .where(
-      and(
-        eq(emailSends.contactId, contactId),
-        ne(emailSends.category, "transactional"),
-        inArray(emailSends.status, ["queued", "sending", "sent"]),
-        gte(emailSends.createdAt, since),
-      ),
-    );
-  return row?.n ?? 0;
-}
-
-/** The latest send a journey made to a contact, for the journey's minimum gap. */
-export async function latestJourneySend(
-  db: Queryable,
-  contactId: string,
-  journeyId: string,
-): Promise<Pick<EmailSend, "createdAt"> | undefined> {
-  const [row] = await db
-    .select({ createdAt: emailSends.createdAt })
-    .from(emailSends)
-    .where(
-      and(
-        eq(emailSends.contactId, contactId),
-        eq(emailSends.journeyId, journeyId),
-        inArray(emailSends.status, ["queued", "sending", "sent"]),
-      ),
-    )
-    .orderBy(sql`${emailSends.createdAt} desc`)
-    .limit(1);
-  return row;
 }
 
 /** Stores the rewritten links of a send; a re-render of the same send gets the same ids back. */

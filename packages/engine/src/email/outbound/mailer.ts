@@ -15,9 +15,8 @@ import {
   EMAIL_SENDS_CHANNEL,
   type EmailSend,
   emailSendById,
-  emailSendByIdempotencyKey,
   insertEmailSendOnce,
-  journeyStateById,
+  readEnqueueFacts,
   recordSendOutcomes,
   type SendOutcomeRecord,
 } from "@hogsend/db";
@@ -26,8 +25,8 @@ import type { ContactEvents } from "../../ingest/ingest-service.js";
 import type { HogsendClient } from "../../platform/client.js";
 import { resolveEmailRateLimit } from "../../platform/email-providers/email-providers.js";
 import { createComposer } from "./compose.js";
-import { type RecipientInput, resolveRecipient } from "./recipient.js";
-import { categoryOf, decideSend, gatherSendFacts } from "./send-policy.js";
+import { noAddress, type RecipientInput, resolveRecipient } from "./recipient.js";
+import { capWindowStart, categoryOf, decideSend, enqueueSendFacts } from "./send-policy.js";
 
 export interface SendEmailInput extends RecipientInput {
   template: string;
@@ -147,13 +146,34 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     trackClicks: env.EMAIL_TRACK_CLICKS,
   });
 
+  /**
+   * One read (the key, the contact, preferences, enrollment, cap counts) and one insert: the
+   * whole enqueue is two round trips and one commit. Only a first send to an unknown address
+   * takes the slow path, which creates the contact.
+   */
   async function record(input: SendEmailInput): Promise<EnqueueResult> {
+    const idempotencyKey = input.idempotencyKey ?? `auto:${randomUUID()}`;
+    const now = new Date();
+    // The counts are read whatever the category (it is known only once the template is checked,
+    // after the key); the decision ignores them for transactional mail.
+    const read = (recipient: RecipientInput) =>
+      readEnqueueFacts(sql, {
+        idempotencyKey,
+        contactId: recipient.contactId,
+        userId: recipient.userId,
+        email: recipient.to,
+        journeyStateId: input.journey?.stateId,
+        journeyId: input.journey?.id,
+        capSince: env.EMAIL_FREQUENCY_CAP_PER_DAY !== undefined ? capWindowStart(now) : undefined,
+        journeyGap: !!input.journey?.minGapMs,
+      });
+
+    let facts = await read(input);
     // A repeat returns the first send as it is now, whatever this call carries: the key, not
     // the payload, names the send (so a replay after a template change cannot fail).
-    if (input.idempotencyKey) {
-      const existing = await emailSendByIdempotencyKey(db, input.idempotencyKey);
-      if (existing) return { send: existing, created: false };
-    }
+    const repeat = facts.existingSendId ? await emailSendById(db, facts.existingSendId) : undefined;
+    if (repeat) return { send: repeat, created: false };
+
     // Bad input is refused before anything is written.
     const template = getTemplate(options.templates, input.template);
     const props = (await parseTemplateProps(template, input.template, input.props ?? {})) as Record<
@@ -163,17 +183,22 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     const category = categoryOf(template.category, input.category);
     const subject =
       input.subject ?? (typeof template.subject === "function" ? template.subject(props) : template.subject);
-    const { contact, address } = await resolveRecipient(db, input);
-    const idempotencyKey = input.idempotencyKey ?? `auto:${randomUUID()}`;
+    if (!facts.contact || facts.contact.deleted) {
+      // Unknown: resolveRecipient creates the contact, or says why it cannot (unknown user id…).
+      const { contact } = await resolveRecipient(db, input);
+      facts = await read({ contactId: contact.id });
+    }
+    const contact = facts.contact;
+    if (!contact) throw new Error(`email ${idempotencyKey}: its contact vanished while it was enqueued`);
+    const address = input.to ?? contact.email;
+    if (!address) throw noAddress(contact.id);
 
-    const state = input.journey ? await journeyStateById(db, input.journey.stateId) : undefined;
     const decision = decideSend(
-      await gatherSendFacts(db, {
-        contactId: contact.id,
+      enqueueSendFacts(facts, {
         category,
         frequencyCapPerDay: env.EMAIL_FREQUENCY_CAP_PER_DAY,
         journey: input.journey,
-        ...(input.journey ? { enrollment: state?.status ?? "gone" } : {}),
+        now,
       }),
     );
     const result = await insertEmailSendOnce(db, {

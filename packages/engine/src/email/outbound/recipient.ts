@@ -9,7 +9,8 @@ export interface RecipientInput {
 }
 
 /**
- * The contact a send belongs to and the address it goes to. An address alone creates the contact
+ * The contact a send belongs to and the address it goes to: the mailer's slow path, for a recipient
+ * its one-read lookup did not find. An address alone creates the contact
  * (a transactional email to someone who never sent an event still needs preferences and history);
  * a user id must already be known unless an address comes with it.
  */
@@ -43,10 +44,12 @@ export async function resolveRecipient(
     });
   }
   const address = input.to ?? contact.email;
-  if (!address) {
-    throw new AppError("VALIDATION_FAILED", `Contact ${contact.id} has no email address`, {
-      details: { fields: [{ field: "to", message: "The contact has no email address: give `to`" }] },
-    });
-  }
+  if (!address) throw noAddress(contact.id);
   return { contact, address };
+}
+
+export function noAddress(contactId: string): AppError {
+  return new AppError("VALIDATION_FAILED", `Contact ${contactId} has no email address`, {
+    details: { fields: [{ field: "to", message: "The contact has no email address: give `to`" }] },
+  });
 }

@@ -1,18 +1,12 @@
 import { AppError } from "@hogsend/core";
-import {
-  countMarketingSendsSince,
-  getEmailPreferences,
-  type JourneyStatus,
-  latestJourneySend,
-  type Queryable,
-} from "@hogsend/db";
+import type { EnqueueFacts, JourneyStatus } from "@hogsend/db";
 import { type PreferenceFacts, preferenceBlock } from "../preferences/subscription.js";
 
 const DAY_MS = 86_400_000;
 
 /**
  * What the send decision looks at, gathered by the caller: from the database by the mailer
- * (`gatherSendFacts`), from memory by the journey test harness. Keeping the decision pure is
+ * (`readEnqueueFacts`, `enqueueSendFacts`), from memory by the journey test harness. Keeping the decision pure is
  * what lets both agree.
  */
 export interface SendFacts {
@@ -55,48 +49,35 @@ function blockedReason(facts: SendFacts): string | null {
   return null;
 }
 
-export interface SendFactsQuery {
-  contactId: string;
-  category: string;
-  /** Most non-transactional emails per contact in 24 h; undefined: no cap. */
-  frequencyCapPerDay?: number | undefined;
-  /** The journey sending, with its minimum gap between two of its emails to one contact. */
-  journey?: { id: string; minGapMs?: number | undefined } | undefined;
-  /** The enrollment's status, when the caller read it. */
-  enrollment?: SendFacts["enrollment"];
-  now?: Date;
-}
-
-/** Reads the facts `decideSend` needs; the counts only when a cap or gap can apply. */
-export async function gatherSendFacts(db: Queryable, query: SendFactsQuery): Promise<SendFacts> {
-  const now = query.now ?? new Date();
-  const marketing = query.category !== "transactional";
-  const capped = marketing && query.frequencyCapPerDay !== undefined;
-  const gapped = marketing && !!query.journey?.minGapMs;
-  const [prefs, sentInLastDay, last] = await Promise.all([
-    getEmailPreferences(db, query.contactId),
-    capped ? countMarketingSendsSince(db, query.contactId, new Date(now.getTime() - DAY_MS)) : 0,
-    gapped && query.journey ? latestJourneySend(db, query.contactId, query.journey.id) : undefined,
-  ]);
+/** What `readEnqueueFacts` found, as the decision's facts for this send. */
+export function enqueueSendFacts(
+  facts: EnqueueFacts,
+  send: {
+    category: string;
+    /** EMAIL_FREQUENCY_CAP_PER_DAY; undefined: no cap. */
+    frequencyCapPerDay?: number | undefined;
+    journey?: { id: string; minGapMs?: number | undefined } | undefined;
+    now: Date;
+  },
+): SendFacts {
+  const marketing = send.category !== "transactional";
+  const minGapMs = marketing ? send.journey?.minGapMs : undefined;
   return {
-    category: query.category,
-    preferences: prefs ?? undefined,
-    enrollment: query.enrollment,
-    ...(capped && query.frequencyCapPerDay !== undefined
-      ? { frequencyCap: { perDay: query.frequencyCapPerDay, sentInLastDay } }
+    category: send.category,
+    preferences: facts.preferences,
+    enrollment: facts.enrollment as SendFacts["enrollment"],
+    ...(marketing && send.frequencyCapPerDay !== undefined
+      ? { frequencyCap: { perDay: send.frequencyCapPerDay, sentInLastDay: facts.sentInLastDay } }
       : {}),
-    ...(gapped && query.journey?.minGapMs
-      ? {
-          journeyGap: {
-            journeyId: query.journey.id,
-            minGapMs: query.journey.minGapMs,
-            lastSentAt: last?.createdAt,
-          },
-        }
+    ...(send.journey && minGapMs
+      ? { journeyGap: { journeyId: send.journey.id, minGapMs, lastSentAt: facts.lastJourneySentAt } }
       : {}),
-    now,
+    now: send.now,
   };
 }
+
+/** When the frequency cap's day began for a send at `now`. */
+export const capWindowStart = (now: Date) => new Date(now.getTime() - DAY_MS);
 
 /** A template's category may be narrowed by the caller, but transactional is the template's call. */
 export function categoryOf(templateCategory: string, requested: string | undefined): string {
