@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { createTestDatabase, type TestDatabase } from "@hogsend/devstack/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type DbHandle } from "../client.js";
+import { claimSends, DISPATCH_STATEMENTS, recordSendOutcomes } from "./email-dispatch.js";
+
+let database: TestDatabase;
+let handle: DbHandle;
+
+/** A deployment some weeks in: many sends already out, a queue, some contacts with preferences. */
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = createDb(database.url, { max: 2 });
+  const { sql } = handle;
+  await sql`insert into contacts (email) select 'c' || g || '@example.test' from generate_series(1, 1000) g`;
+  const sends = (status: string, n: number) => sql`
+    insert into email_sends (idempotency_key, contact_id, to_email, template, category, subject, status, sent_at)
+    select 'seed:' || gen_random_uuid(), c.id, c.email, 'welcome', 'marketing', 'Hi', ${status},
+      case when ${status} = 'sent' then now() end
+    from generate_series(1, ${n}) g
+    join lateral (select id, email from contacts order by id offset (g % 1000) limit 1) c on true`;
+  await sends("sent", 20_000);
+  await sends("queued", 2_000);
+  await sql`insert into email_preferences (contact_id, unsubscribed_all)
+    select id, false from contacts order by id limit 500`;
+  await sql`analyze`;
+}, 120_000);
+
+afterAll(async () => {
+  await handle?.close();
+  await database?.drop();
+});
+
+/** The plan Postgres settles on for a prepared statement after its fifth call. */
+async function genericPlan(statement: string, types: string, args: string): Promise<string> {
+  return handle.sql.begin(async (tx) => {
+    await tx`set local plan_cache_mode = force_generic_plan`;
+    await tx.unsafe(`prepare plan_probe(${types}) as ${statement}`);
+    const rows = await tx.unsafe(`explain execute plan_probe(${args})`);
+    await tx.unsafe("deallocate plan_probe");
+    return rows.map((r) => r["QUERY PLAN"] as string).join("\n");
+  });
+}
+
+describe("the dispatch statements", () => {
+  it("claim, take over and record through the indexes, never scanning all sends or preferences", async () => {
+    const plans = [
+      await genericPlan(DISPATCH_STATEMENTS.claimDue, "int, uuid", `100, '${randomUUID()}'`),
+      await genericPlan(DISPATCH_STATEMENTS.claimStale, "int", "300000"),
+      await genericPlan(DISPATCH_STATEMENTS.record, "text", `'[]'`),
+    ];
+    for (const plan of plans) {
+      expect(plan).not.toMatch(/Seq Scan on email_sends/);
+      expect(plan).not.toMatch(/Seq Scan on email_preferences/);
+    }
+  });
+
+  it("claims due sends oldest first as one batch and records their outcomes", async () => {
+    const batch = await claimSends(handle.sql, { limit: 50, batchId: randomUUID() });
+    expect(batch).toHaveLength(50);
+    const positions = await handle.sql<{ batch_position: number }[]>`
+      select batch_position from email_sends where id = any(${batch.map((s) => s.id)}::uuid[]) order by batch_position`;
+    expect(positions.map((p) => p.batch_position)).toEqual(batch.map((_, i) => i + 1));
+    const changed = await recordSendOutcomes(
+      handle.sql,
+      batch.map((s) => ({ id: s.id, status: "sent", provider: "test", providerMessageId: `m-${s.id}` })),
+    );
+    expect(changed.size).toBe(50);
+    const [events] = await handle.sql<{ n: number }[]>`
+      select count(*)::int as n from email_events where send_id = any(${batch.map((s) => s.id)}::uuid[]) and type = 'sent'`;
+    expect(events?.n).toBe(50);
+  });
+});
