@@ -27,18 +27,21 @@ export type ClaimedSend = Pick<
         suppressedReason: string | null;
       }
     | undefined;
-  /** The contact's other non-transactional emails sent in the last 24 h (the frequency cap's count). */
+  /** The contact's other non-transactional emails sent in the last 24 h (the frequency cap's count; 0 uncounted). */
   sentInLastDay: number;
 };
 
 const RETURNING = `s.id, s.idempotency_key, s.contact_id, s.to_email, s.template, s.category, s.subject,
   s.props, s.journey_id, s.attempts, s.created_at, s.batch_position`;
 
-/** The claimed rows with what the dispatch-time re-check needs, in batch order. */
-const WITH_FACTS = `
+/**
+ * The claimed rows with what the dispatch-time re-check needs, in batch order. `capped` names the
+ * boolean parameter that says whether a frequency cap is configured: without one, nothing counts.
+ */
+const withFacts = (capped: string) => `
 select c.*, p.contact_id is not null as has_preferences, p.unsubscribed_all, p.opted_out_categories,
   p.suppressed, p.suppressed_reason,
-  case when c.category = 'transactional' or c.contact_id is null then 0 else (
+  case when not ${capped}::boolean or c.category = 'transactional' or c.contact_id is null then 0 else (
     select count(*) from email_sends o
     where o.contact_id = c.contact_id and o.id <> c.id and o.category <> 'transactional'
       and o.status = 'sent' and o.sent_at >= now() - interval '1 day') end::int as sent_in_last_day
@@ -56,7 +59,7 @@ order by c.batch_position
  * at 15,000 sends, growing with the table). `s.id = any(array(…))` pins the update to the
  * primary key, and the lateral join pins preferences to theirs, whatever the plan.
  */
-const claimWith = (due: string) => `
+const claimWith = (due: string, capped: string) => `
 with due as (${due}),
 ordered as (select id, row_number() over (order by next_attempt_at, id) as position from due),
 claimed as (
@@ -65,7 +68,7 @@ claimed as (
   from ordered o where s.id = o.id and s.id = any(array(select id from ordered))
   returning ${RETURNING}
 )
-${WITH_FACTS}`;
+${withFacts(capped)}`;
 
 /**
  * Claims a new batch and reads, in the same statement, what the dispatch-time re-check needs
@@ -73,20 +76,26 @@ ${WITH_FACTS}`;
  * straight off the partial index `email_sends_due_idx`. `FOR UPDATE SKIP LOCKED`: dispatchers on
  * other replicas take other rows, so no send is claimed twice. Each row records its batch and place.
  */
-const CLAIM_DUE = claimWith(`
+const CLAIM_DUE = claimWith(
+  `
   select id, next_attempt_at from email_sends
   where status = 'queued' and next_attempt_at <= now()
   order by next_attempt_at, id
   limit $1::int
-  for update skip locked`);
+  for update skip locked`,
+  "$3",
+);
 
 /** The same for exactly these queued sends, due or not (a dispatch of one send). */
-const CLAIM_IDS = claimWith(`
+const CLAIM_IDS = claimWith(
+  `
   select id, next_attempt_at from email_sends
   where status = 'queued' and id = any(string_to_array($3::text, ',')::uuid[])
   order by next_attempt_at, id
   limit $1::int
-  for update skip locked`);
+  for update skip locked`,
+  "$4",
+);
 
 /**
  * Takes over one batch whose claim went stale (its worker died mid-batch), whole, in its order:
@@ -108,7 +117,7 @@ claimed as (
     and s.claimed_at < now() - $1::int * interval '1 millisecond'
   returning ${RETURNING}
 )
-${WITH_FACTS}`;
+${withFacts("$2")}`;
 
 function toClaimed(r: Record<string, unknown>): ClaimedSend {
   return {
@@ -135,18 +144,34 @@ function toClaimed(r: Record<string, unknown>): ClaimedSend {
   };
 }
 
+export interface ClaimOptions {
+  /** Count each contact's sends of the last day (`sentInLastDay`): a frequency cap is configured. */
+  countSentToday: boolean;
+}
+
 export async function claimSends(
   sql: Sql,
-  options: { limit: number; batchId: string; ids?: readonly string[] | undefined },
+  options: ClaimOptions & { limit: number; batchId: string; ids?: readonly string[] | undefined },
 ): Promise<ClaimedSend[]> {
   const rows = options.ids
-    ? await sql.unsafe(CLAIM_IDS, [options.limit, options.batchId, options.ids.join(",")], { prepare: true })
-    : await sql.unsafe(CLAIM_DUE, [options.limit, options.batchId], { prepare: true });
+    ? await sql.unsafe(
+        CLAIM_IDS,
+        [options.limit, options.batchId, options.ids.join(","), options.countSentToday],
+        { prepare: true },
+      )
+    : await sql.unsafe(CLAIM_DUE, [options.limit, options.batchId, options.countSentToday], {
+        prepare: true,
+      });
   return rows.map(toClaimed);
 }
 
-export async function claimStaleBatch(sql: Sql, options: { staleClaimMs: number }): Promise<ClaimedSend[]> {
-  const rows = await sql.unsafe(CLAIM_STALE, [Math.round(options.staleClaimMs)], { prepare: true });
+export async function claimStaleBatch(
+  sql: Sql,
+  options: ClaimOptions & { staleClaimMs: number },
+): Promise<ClaimedSend[]> {
+  const rows = await sql.unsafe(CLAIM_STALE, [Math.round(options.staleClaimMs), options.countSentToday], {
+    prepare: true,
+  });
   return rows.map(toClaimed);
 }
 

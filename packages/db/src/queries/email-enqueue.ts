@@ -120,3 +120,6 @@ export async function readEnqueueFacts(sql: Sql, lookup: EnqueueLookup): Promise
     lastJourneySentAt: row.last_journey_sent_at ? new Date(row.last_journey_sent_at as string) : undefined,
   };
 }
+
+/** The statement text, for the test that checks its generic plan never walks all sends. */
+export const ENQUEUE_FACTS_STATEMENT = READ_ENQUEUE_FACTS;

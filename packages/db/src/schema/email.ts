@@ -80,6 +80,10 @@ export const emailSends = pgTable(
     index("email_sends_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     index("email_sends_claimed_idx").on(t.claimedAt).where(sql`${t.status} = 'sending'`),
     index("email_sends_batch_idx").on(t.batchId).where(sql`${t.status} = 'sending'`),
+    // The frequency cap's count at dispatch: a contact's sends out since a time. Its own partial
+    // index, so the planner cannot pick (status, created_at) and walk every sent row, as it did
+    // while the table's statistics still described it empty.
+    index("email_sends_contact_sent_idx").on(t.contactId, t.sentAt).where(sql`${t.status} = 'sent'`),
     index("email_sends_template_created_idx").on(t.template, t.createdAt),
     index("email_sends_journey_idx").on(t.journeyId, t.createdAt),
   ],

@@ -137,6 +137,7 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
       )
     : client.email;
   const listeners: (() => void)[] = [];
+  const countSentToday = env.EMAIL_FREQUENCY_CAP_PER_DAY !== undefined;
   const composer = createComposer(sql, options.templates, {
     publicUrl: client.publicUrl,
     tokenSecret: env.BETTER_AUTH_SECRET,
@@ -269,10 +270,11 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
   ): Promise<BatchResult> {
     // A batch a dead worker left mid-call goes first, whole and as it was.
     if (!batch.ids) {
-      const stale = await claimStaleBatch(sql, { staleClaimMs });
+      const stale = await claimStaleBatch(sql, { staleClaimMs, countSentToday });
       if (stale.length > 0) return sendBatchOf(stale, { replay: true });
     }
     const claimed = await claimSends(sql, {
+      countSentToday,
       limit: batch.limit ?? batch.ids?.length ?? DEFAULT_BATCH,
       batchId: randomUUID(),
       ids: batch.ids,
