@@ -59,6 +59,7 @@ describe("the enqueue and dispatch statements", () => {
         `'k', null, null, 'c1@example.test', null, 'j', now() - interval '1 day', true`,
       ),
     ];
+    expect(plans[0]).toMatch(/email_sends_due_idx/);
     for (const plan of plans) {
       expect(plan).not.toMatch(/Seq Scan on email_sends/);
       expect(plan).not.toMatch(/Seq Scan on email_preferences/);

@@ -75,9 +75,15 @@ export const emailSends = pgTable(
       .on(t.provider, t.providerMessageId)
       .where(sql`${t.providerMessageId} is not null`),
     index("email_sends_contact_created_idx").on(t.contactId, t.createdAt),
-    index("email_sends_status_created_idx").on(t.status, t.createdAt),
-    // The dispatcher's queue: due sends, oldest due first; and claims a crashed worker left behind.
-    index("email_sends_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    // Settled sends by status, for the admin's filters. Queued and in-flight sends have the queue's
+    // own indexes below: kept out of this one, a claim's plan cannot walk it (its 'queued' entries
+    // outlive the rows' moves until vacuum) and the queued → sending move writes one index less.
+    index("email_sends_status_created_idx")
+      .on(t.status, t.createdAt)
+      .where(sql`${t.status} not in ('queued', 'sending')`),
+    // The dispatcher's queue: due sends, oldest due first (the claim's order, so no sort); and
+    // claims a crashed worker left behind.
+    index("email_sends_due_idx").on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'queued'`),
     index("email_sends_claimed_idx").on(t.claimedAt).where(sql`${t.status} = 'sending'`),
     index("email_sends_batch_idx").on(t.batchId).where(sql`${t.status} = 'sending'`),
     // The frequency cap's count at dispatch: a contact's sends out since a time. Its own partial

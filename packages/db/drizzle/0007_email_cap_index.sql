@@ -1,1 +1,0 @@
-CREATE INDEX "email_sends_contact_sent_idx" ON "email_sends" USING btree ("contact_id","sent_at") WHERE "email_sends"."status" = 'sent';
