@@ -70,4 +70,33 @@ describe("the mailer through Postmark", () => {
     expect(again).toMatchObject({ created: false, send: { id: result.send.id, status: "sent" } });
     expect(postmark.messages).toHaveLength(1);
   });
+
+  it("fails a send whose request got no answer for an operator, and never sends it again by itself", async () => {
+    const { mailer } = createRuntime(client, { clientJournal: null, templates });
+    if (!mailer) throw new Error("a runtime with templates has a mailer");
+    const before = postmark.requests.length;
+    // The request reaches Postmark and the connection drops: it may have been accepted.
+    postmark.dropNext();
+    const result = await mailer.send({
+      to: "bob@example.com",
+      template: "welcome",
+      idempotencyKey: "pm-drop",
+    });
+    expect(result.dispatch).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringMatching(/no answer|unknown/i),
+    });
+    expect(postmark.requests.length - before).toBe(1);
+
+    // Neither the queue nor a direct dispatch nor a repeat of the key sends it again.
+    expect((await mailer.dispatchBatch()).claimed).toBe(0);
+    expect(await mailer.dispatch(result.send.id)).toEqual({ outcome: "skipped", status: "failed" });
+    const again = await mailer.send({
+      to: "bob@example.com",
+      template: "welcome",
+      idempotencyKey: "pm-drop",
+    });
+    expect(again).toMatchObject({ created: false, send: { id: result.send.id, status: "failed" } });
+    expect(postmark.requests.length - before).toBe(1);
+  });
 });
