@@ -25,6 +25,8 @@ WORKDIR /src
 # mirror that drops npm's package signatures corepack refuses the download; set
 # COREPACK_INTEGRITY_KEYS=0 on this RUN there.)
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+# Local fixes to dependencies (pnpm patch), applied by install.
+COPY patches ./patches
 RUN corepack enable && corepack install
 # Packages from the lockfile alone, so this layer outlives source changes.
 RUN pnpm fetch

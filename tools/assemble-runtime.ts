@@ -82,6 +82,9 @@ export async function assembleRuntime(options: AssembleOptions): Promise<Assembl
   for (const file of ["package.json", "pnpm-workspace.yaml", "pnpm-lock.yaml", ".npmrc"]) {
     if (existsSync(join(root, file))) await cp(join(root, file), join(out, file));
   }
+  // The dependency patches pnpm-workspace.yaml names: the offline install below applies them.
+  if (existsSync(join(root, "patches")))
+    await cp(join(root, "patches"), join(out, "patches"), { recursive: true });
   // The client migration track, where packages/db resolves it (../../../migrations from its src).
   await cp(join(root, "migrations"), join(out, "migrations"), { recursive: true });
   for (const project of projects) {

@@ -126,6 +126,12 @@ export const envSections = {
       .enum(["tls", "mtls", "none"])
       .default("tls")
       .describe("gRPC TLS; `none` for hatchet-lite and devstack"),
+    HATCHET_CLIENT_GRPC_COMPRESSION: z
+      .enum(["gzip", "none"])
+      .default("none")
+      .describe(
+        "gzip the engine's gRPC traffic; `none` suits an engine on the same host or private network (gzip cost the worker a fifth of its CPU there)",
+      ),
     HATCHET_CLIENT_NAMESPACE: z
       .string()
       .optional()

@@ -104,6 +104,10 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     logger.warn("REDIS_URL is not set: running without Redis (development only)");
   }
   const hatchetHostPort = env.HATCHET_CLIENT_HOST_PORT ?? hostPortFromHatchetToken(env.HATCHET_CLIENT_TOKEN);
+  // The SDK takes its channel's compression from the process environment only (our patch of it,
+  // patches/): hand it the validated value before it opens its channels.
+  // biome-ignore lint/style/noProcessEnv: a write for the SDK, of a value env.ts validated.
+  process.env.HATCHET_CLIENT_GRPC_COMPRESSION = env.HATCHET_CLIENT_GRPC_COMPRESSION;
   const hatchet = HatchetClient.init({
     token: env.HATCHET_CLIENT_TOKEN,
     host_port: hatchetHostPort,
