@@ -170,6 +170,7 @@ async function main(): Promise<number> {
         ? {}
         : { EMAIL_RATE_PER_SECOND: String(options.ratePerSecond) }),
       ...(options.burst === undefined ? {} : { EMAIL_RATE_BURST: String(options.burst) }),
+      ...(options.nodeOptions === undefined ? {} : { NODE_OPTIONS: options.nodeOptions }),
     },
     log,
   });
@@ -243,6 +244,7 @@ async function main(): Promise<number> {
     template: options.template,
     concurrency: options.concurrency,
     worker: { ratePerSecond: options.ratePerSecond, burst: options.burst },
+    nodeOptions: options.nodeOptions,
     enqueue,
     backlog,
     settle,

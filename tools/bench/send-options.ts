@@ -33,6 +33,8 @@ export interface SendOptions {
   build: boolean;
   /** Run the api and the worker under --cpu-prof, profiles written here. */
   profileDir: string | undefined;
+  /** NODE_OPTIONS for the api and the worker (heap limits: what peak RSS costs in throughput). */
+  nodeOptions: string | undefined;
   json: boolean;
 }
 
@@ -70,6 +72,7 @@ and worker, the provider calls, and checks that each send reached the fake exact
   --ephemeral       Postgres without fsync (default: durable, like production)
   --build           rebuild apps/api/dist first (built when missing)
   --profile DIR     run the api and worker under --cpu-prof, profiles written to DIR
+  --node-options S  NODE_OPTIONS for the api and worker, e.g. "--max-old-space-size=160"
   --json            print a machine-readable summary on stdout
   --help`;
 
@@ -118,6 +121,7 @@ export function parseSendOptions(argv: string[]): SendOptions | "help" {
     ephemeral: values.ephemeral,
     build: values.build,
     profileDir: values.profile,
+    nodeOptions: values["node-options"],
     json: values.json,
   };
   if (Math.round(options.count * options.journeyShare) > options.contacts)
@@ -148,6 +152,7 @@ function parse(argv: string[]) {
       ephemeral: { type: "boolean", default: false },
       build: { type: "boolean", default: false },
       profile: { type: "string" },
+      "node-options": { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },

@@ -24,6 +24,8 @@ export interface SendSummary {
   concurrency: number;
   /** The worker's rate settings; undefined: the provider's default. */
   worker: { ratePerSecond: number | undefined; burst: number | undefined };
+  /** NODE_OPTIONS the api and worker ran with, when given. */
+  nodeOptions?: string | undefined;
   /** With `backlog`, the journey triggers sent once the worker ran; else every request. */
   enqueue: EnqueueResult;
   backlog: BacklogSummary | undefined;
@@ -84,7 +86,7 @@ export function formatSendSummary(s: SendSummary): string {
     "",
     `send benchmark (${s.mode}): ${fmt(s.count)} sends to ${fmt(s.contacts)} contacts:` +
       ` ${fmt(s.count - s.journeySends)} × POST /v1/emails (${s.template}), ${fmt(s.journeySends)} by the welcome journey`,
-    `  fake Resend: ${fake}; worker: ${rate}`,
+    `  fake Resend: ${fake}; worker: ${rate}${s.nodeOptions ? `; api and worker NODE_OPTIONS="${s.nodeOptions}"` : ""}`,
     "",
     ...(s.backlog
       ? [
