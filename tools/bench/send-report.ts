@@ -119,7 +119,7 @@ export function formatSendSummary(s: SendSummary): string {
       .join(", ")}), ${fmt(p.rateLimited)} answered 429; ${fmt(p.accepted)} emails accepted`,
     `  once each    ${fmt(l.checked)} sent rows checked against the fake's ledger: ${l.missing} missing,` +
       ` ${l.mismatched} mismatched, ${l.duplicates} duplicates, ${l.unrecorded} unrecorded, ${l.unkeyed} unkeyed`,
-    `  Postgres     ≈ ${fmt(s.commitsPerSend, 1)} commits per send in the run's database (api, worker and this bench's polls)`,
+    `  Postgres     ≈ ${fmt(s.commitsPerSend, s.commitsPerSend < 0.1 ? 3 : 1)} commits per send in the run's database (${s.backlog ? "the worker's drain and this bench's polls: the enqueues came before" : "api, worker and this bench's polls"})`,
     `  peak RSS     api ${mb(s.peakRssMb.api)}, worker ${mb(s.peakRssMb.worker)} (target ≤ ${TARGET_RSS_MB} MB each); fake ${mb(s.peakRssMb.fake)}`,
     `  CPU          % of one core over the run: client ${pct(c.client)}, api ${pct(c.api)},` +
       ` worker ${pct(c.worker)}, fake ${pct(c.fake)}, postgres ${pct(c.postgres)}, hatchet ${pct(c.hatchet)},` +
