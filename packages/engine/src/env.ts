@@ -146,6 +146,13 @@ export const envSections = {
       .positive()
       .default(50)
       .describe("Concurrent task runs per worker process"),
+    JOURNEY_EVICT_AFTER: z
+      .string()
+      .regex(/^\d+[smh]$/, "must be a duration in seconds, minutes or hours, e.g. 30s, 5m, 1h")
+      .default("1m")
+      .describe(
+        "How long a journey run waits (sleep, waitForEvent) in the worker's memory before Hatchet evicts it; it replays when it wakes",
+      ),
   },
   Email: {
     EMAIL_PROVIDER: z

@@ -27,7 +27,8 @@ export const journeyTaskName = (journeyId: string) => `journey-${journeyId}`;
 
 /**
  * Each journey becomes one durable task subscribed to its trigger event, with no retries (a
- * retry would replay from the top) and a long execution timeout (journeys wait for days).
+ * retry would replay from the top), a long execution timeout and a short eviction TTL (journeys
+ * wait for days, and a waiting run need not hold memory).
  */
 export function createJourneyTasks(services: JourneyServices, journeys: JourneyDefinition[]) {
   return journeys.map((journey) =>
@@ -36,6 +37,13 @@ export function createJourneyTasks(services: JourneyServices, journeys: JourneyD
       onEvents: [journey.meta.trigger.event],
       retries: 0,
       executionTimeout: "8760h",
+      // Journeys wait for days: a run waiting longer than JOURNEY_EVICT_AFTER leaves the worker
+      // (memory, durable slot) and replays from its event log when it wakes. A worker full of
+      // waiting runs evicts the longest waiting first.
+      evictionPolicy: {
+        ttl: services.client.env.JOURNEY_EVICT_AFTER as `${number}${"s" | "m" | "h"}`,
+        allowCapacityEviction: true,
+      },
       fn: async (input: JsonObject, ctx) => {
         const payload = asPushedEvent(input);
         // Not one of ours (pushed by something else under the same name): nothing to do.
