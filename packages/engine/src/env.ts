@@ -149,7 +149,7 @@ export const envSections = {
     JOURNEY_EVICT_AFTER: z
       .string()
       .regex(/^\d+[smh]$/, "must be a duration in seconds, minutes or hours, e.g. 30s, 5m, 1h")
-      .default("1m")
+      .default("10s")
       .describe(
         "How long a journey run waits (sleep, waitForEvent) in the worker's memory before Hatchet evicts it; it replays when it wakes",
       ),
