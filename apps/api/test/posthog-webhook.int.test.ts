@@ -120,6 +120,47 @@ describe("PostHog webhook source", () => {
     expect(await eventCount(client)).toBe(before);
   });
 
+  it("never lets a PostHog person's email replace a known contact's, only fill an empty one", async () => {
+    const { client } = instance();
+    const { app, ingest } = (() => {
+      const runtime = createRuntime(client, content);
+      return { app: createApp(runtime), ingest: runtime.ingest };
+    })();
+    const asPosthog = (distinctId: string, email: string, uuid: string) => {
+      const body = fixture("user-signed-up.json") as PostHogFixture & {
+        person: { properties: Record<string, unknown> };
+      };
+      body.event.uuid = uuid;
+      body.event.distinct_id = distinctId;
+      body.person.properties = { ...body.person.properties, email };
+      return deliver(app, body);
+    };
+    const emailOf = async (userId: string) =>
+      (await client.db.sql`select email from contacts where external_id = ${userId}`)[0]?.email;
+
+    // A known user: anyone holding the public project key can $set their email in PostHog.
+    await ingest.ingest(
+      { name: "user_seen", userId: "victim", email: "victim@example.com" },
+      { source: "api" },
+    );
+    expect(
+      (await asPosthog("victim", "attacker@example.net", "00000000-0000-4000-8000-00000000a001")).status,
+    ).toBe(202);
+    expect(await emailOf("victim")).toBe("victim@example.com");
+
+    // A contact with no email yet takes PostHog's.
+    await ingest.ingest({ name: "user_seen", userId: "no-email-yet" }, { source: "api" });
+    await asPosthog("no-email-yet", "first@example.com", "00000000-0000-4000-8000-00000000a002");
+    expect(await emailOf("no-email-yet")).toBe("first@example.com");
+
+    // The product's own API is trusted with a change of address.
+    await ingest.ingest(
+      { name: "email_changed", userId: "victim", email: "new@example.com" },
+      { source: "api" },
+    );
+    expect(await emailOf("victim")).toBe("new@example.com");
+  });
+
   it("refuses a missing or wrong secret, and fails closed when none is configured", async () => {
     const { app, client } = instance();
     const before = await eventCount(client);

@@ -11,6 +11,12 @@ export interface ContactTuple {
   newId?: string | undefined;
   externalId?: string | undefined;
   email?: string | undefined;
+  /**
+   * Whether `email` may replace a contact's different email (default true). False for sources
+   * whose identity data anyone can write (PostHog person properties): their email only fills a
+   * contact that has none, so nobody can redirect a known user's mail.
+   */
+  emailTrusted?: boolean | undefined;
   anonymousId?: string | undefined;
   /** Merged into the contact's properties (shallow: top-level keys overwrite). */
   properties?: Record<string, unknown> | undefined;
@@ -72,8 +78,8 @@ const LIVE_CONTACT = `coalesce(c.tenant_id, '') = '' and c.tenant_id is null and
 const WRITE_EVENTS = `
 with c_in as (
   select * from jsonb_to_recordset($1::text::jsonb) as x(
-    i int, known_id uuid, new_id uuid, external_id text, email text, anonymous_id text,
-    properties jsonb, seen_at timestamptz)
+    i int, known_id uuid, new_id uuid, external_id text, email text, email_trusted boolean,
+    anonymous_id text, properties jsonb, seen_at timestamptz)
 ),
 resolved as (
   select c_in.*, case
@@ -94,7 +100,7 @@ changed as (
   where r.known_id is null and (
     (not $3::text::boolean and (
       (r.external_id is not null and c.external_id is null)
-      or (r.email is not null and (c.email is null or lower(c.email) <> lower(r.email)))
+      or (r.email is not null and (c.email is null or (r.email_trusted and lower(c.email) <> lower(r.email))))
       or (r.anonymous_id is not null and c.anonymous_id is null)))
     or (c.properties || coalesce(r.properties, '{}')) <> c.properties
     or c.last_seen_at < r.seen_at - interval '60 seconds')
@@ -105,6 +111,7 @@ updated as (
   update contacts c set
     external_id = case when $3::text::boolean then c.external_id else coalesce(c.external_id, r.external_id) end,
     email = case when $3::text::boolean or r.email is null or lower(c.email) = lower(r.email)
+        or (c.email is not null and not r.email_trusted)
       then c.email else r.email end,
     anonymous_id = case when $3::text::boolean then c.anonymous_id else coalesce(c.anonymous_id, r.anonymous_id) end,
     properties = c.properties || coalesce(r.properties, '{}'),
@@ -191,6 +198,7 @@ export async function writeEvents(
       new_id: c.newId ?? null,
       external_id: c.externalId ?? null,
       email: c.email ?? null,
+      email_trusted: c.emailTrusted ?? true,
       anonymous_id: c.anonymousId ?? null,
       properties: c.properties ?? {},
       seen_at: c.seenAt.toISOString(),

@@ -28,6 +28,12 @@ export interface IngestOptions {
   source: string;
   /** A replay with the same key stores nothing and triggers nothing. */
   idempotencyKey?: string | undefined;
+  /**
+   * Whether the event's email may replace a known contact's different email (default true: the
+   * product's own API calls). False for sources whose identity data anyone can write: their
+   * email fills an empty one only.
+   */
+  emailTrusted?: boolean | undefined;
 }
 
 /** An event Hogsend itself produces for a contact it already knows (`email.*`, `journey.*`). */
@@ -152,6 +158,7 @@ export function createIngestService(
       const outcome = await writer.write({
         kind: "identify",
         identity: { externalId: input.userId, email: input.email, anonymousId: input.anonymousId },
+        emailTrusted: options.emailTrusted ?? true,
         contactProperties: input.contactProperties,
         event,
       });

@@ -16,15 +16,28 @@ const event = (key: string, minute = 0): EventToWrite => ({
 const identify = (
   identity: Extract<WriteRequest, { kind: "identify" }>["identity"],
   key: string,
-  extra: { props?: Record<string, unknown>; minute?: number } = {},
+  extra: { props?: Record<string, unknown>; minute?: number; emailTrusted?: boolean } = {},
 ): WriteRequest => ({
   kind: "identify",
   identity,
+  emailTrusted: extra.emailTrusted ?? true,
   contactProperties: extra.props,
   event: event(key, extra.minute),
 });
 
 describe("planWrites", () => {
+  it("lets a tuple's email replace a contact's only when one of its senders is trusted with it", () => {
+    const ann = { externalId: "u1", email: "ann@example.com" };
+    const untrusted = planWrites([identify(ann, "k1", { emailTrusted: false })], () => "n");
+    expect(untrusted.contacts[0]?.emailTrusted).toBe(false);
+    const mixed = planWrites(
+      [identify(ann, "k1", { emailTrusted: false }), identify(ann, "k2", { emailTrusted: true })],
+      () => "n",
+    );
+    expect(mixed.contacts).toHaveLength(1);
+    expect(mixed.contacts[0]?.emailTrusted).toBe(true);
+  });
+
   it("shares one contact tuple among requests naming the same identity, merging properties in order", () => {
     const plan = planWrites(
       [

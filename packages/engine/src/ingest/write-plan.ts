@@ -21,6 +21,8 @@ export type WriteRequest =
         email?: string | undefined;
         anonymousId?: string | undefined;
       };
+      /** False: the email may fill a contact's empty email but never replace one (see ContactTuple). */
+      emailTrusted: boolean;
       contactProperties?: Record<string, unknown> | undefined;
       event: EventToWrite;
     }
@@ -124,6 +126,8 @@ export function planWrites(requests: readonly WriteRequest[], newId: () => strin
         newId: newId(),
         externalId: head.identity.externalId,
         email: head.identity.email,
+        // The same email in every member: one trusted sender is enough to let it replace.
+        emailTrusted: rs.some((r) => r.emailTrusted),
         anonymousId: head.identity.anonymousId,
         properties: Object.assign({}, ...rs.map((r) => r.contactProperties ?? {})),
         seenAt: new Date(Math.max(...rs.map((r) => r.event.occurredAt.getTime()))),
@@ -149,6 +153,7 @@ export function planOne(request: WriteRequest, newId: () => string): Pick<WriteP
           {
             newId: newId(),
             ...request.identity,
+            emailTrusted: request.emailTrusted,
             properties: request.contactProperties ?? {},
             seenAt: request.event.occurredAt,
           },

@@ -29,6 +29,13 @@ export interface WebhookSource<S extends z.ZodType = z.ZodType> {
   /** Served at POST /v1/webhooks/<id>; events are stored with source `webhook:<id>`. */
   id: string;
   auth: WebhookAuth;
+  /**
+   * Whether the emails this source sends are the sender's verified word (default false). An
+   * untrusted source's email fills a contact that has none but never replaces one: a signature
+   * proves who delivered the payload, not who wrote it (anyone holding PostHog's public project
+   * key can set any person's email). Set true for a source of your own backend's data.
+   */
+  trustsEmail?: boolean;
   /** Validates the parsed JSON body; a failure is a 400 naming the fields, and nothing is stored. */
   schema: S;
   /** Maps a valid payload to events (set idempotencyKey from the sender's id so redeliveries dedupe). */

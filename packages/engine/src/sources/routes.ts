@@ -97,7 +97,10 @@ export function registerWebhookRoutes(
     }
     const accepted = [];
     for (const event of events) {
-      const result = await ingest.ingest(event, { source: `webhook:${sourceId}` });
+      const result = await ingest.ingest(event, {
+        source: `webhook:${sourceId}`,
+        emailTrusted: source.trustsEmail === true,
+      });
       accepted.push({ eventId: result.eventId, contactId: result.contactId, duplicate: result.duplicate });
     }
     return c.json({ accepted, skipped }, 202);
