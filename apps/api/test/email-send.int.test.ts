@@ -208,6 +208,17 @@ describe("POST /v1/emails", () => {
       category: "transactional",
     });
     expect(toTransactional.status).toBe(400);
+    // A journey's send key, claimed first, would answer the journey with the caller's send.
+    const journeyKey = await post({
+      to: "eve@example.com",
+      template: "welcome",
+      idempotencyKey: "journey:r1:email:0",
+    });
+    expect(journeyKey.status).toBe(400);
+    expect(JSON.stringify(await journeyKey.json())).toContain("idempotencyKey");
+    expect(
+      (await post({ to: "eve@example.com", template: "welcome" }, { "idempotency-key": "auto:x" })).status,
+    ).toBe(400);
     const after = await sql`select count(*)::int as n from email_sends`;
     expect(after[0]?.n).toBe(before[0]?.n);
     expect(await sql`select 1 from contacts where email = 'eve@example.com'`).toHaveLength(0);

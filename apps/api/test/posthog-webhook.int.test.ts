@@ -81,7 +81,7 @@ describe("PostHog webhook source", () => {
     expect(event).toMatchObject({
       event: "user_signed_up",
       source: "webhook:posthog",
-      idempotency_key: "posthog:0192f3a4-5b6c-7d8e-9f00-112233445566",
+      idempotency_key: "webhook:posthog:0192f3a4-5b6c-7d8e-9f00-112233445566",
       push_state: "queued",
     });
     expect(event?.properties).toMatchObject({ plan: "trial", signup_method: "google" });

@@ -57,8 +57,9 @@ export const posthogSource = defineWebhookSource({
           eventProperties: event.properties,
           contactProperties: personProps,
           ...(event.timestamp ? { timestamp: event.timestamp } : {}),
-          // PostHog retries deliveries: its event uuid makes a redelivery a no-op.
-          idempotencyKey: `posthog:${event.uuid}`,
+          // PostHog retries deliveries: its event uuid makes a redelivery a no-op (stored as
+          // `webhook:posthog:<uuid>`).
+          idempotencyKey: event.uuid,
         },
       },
     ];

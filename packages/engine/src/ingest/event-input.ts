@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CallerKeySchema } from "../http/idempotency-key.js";
 
 export const EVENT_NAME_PATTERN = /^[A-Za-z0-9_.:$-]{1,200}$/;
 /** Namespaces Hogsend emits itself; outside callers may not forge them. */
@@ -25,12 +26,9 @@ export const EventInputSchema = z
       .datetime({ offset: true })
       .optional()
       .openapi({ description: "When it happened (default: now)" }),
-    idempotencyKey: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .openapi({ description: "A replay with the same key is stored once; the Idempotency-Key header wins" }),
+    idempotencyKey: CallerKeySchema.optional().openapi({
+      description: "A replay with the same key is stored once; the Idempotency-Key header wins",
+    }),
   })
   .superRefine((v, ctx) => {
     if (!v.userId && !v.email && !v.anonymousId) {

@@ -155,6 +155,21 @@ describe("POST /v1/events", () => {
     expect(reserved.status).toBe(400);
     expect(JSON.stringify(await reserved.json())).toContain("reserved");
     expect((await post(app, key, "{not json")).status).toBe(400);
+    // Hogsend's own key namespaces: claimed first, they would make its own writes duplicates.
+    const claimsJourneyKey = await post(app, key, {
+      name: "x",
+      userId: "u1",
+      idempotencyKey: "journey:r1:trigger:0",
+    });
+    expect(await fieldsOf(claimsJourneyKey)).toEqual(["idempotencyKey"]);
+    const claimsSourceKey = await post(
+      app,
+      key,
+      { name: "x", userId: "u1" },
+      { "idempotency-key": "webhook:posthog:e1" },
+    );
+    expect(claimsSourceKey.status).toBe(400);
+    expect(JSON.stringify(await claimsSourceKey.json())).toContain("idempotency-key");
     const huge = await post(app, key, {
       name: "big",
       userId: "u1",

@@ -99,6 +99,8 @@ export function registerWebhookRoutes(
     for (const event of events) {
       const result = await ingest.ingest(event, {
         source: `webhook:${sourceId}`,
+        // Under the source's own namespace: no caller of POST /v1/events can claim it first.
+        ...(event.idempotencyKey ? { idempotencyKey: `webhook:${sourceId}:${event.idempotencyKey}` } : {}),
         emailTrusted: source.trustsEmail === true,
       });
       accepted.push({ eventId: result.eventId, contactId: result.contactId, duplicate: result.duplicate });

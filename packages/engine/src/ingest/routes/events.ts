@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAccess } from "../../access/require-access.js";
 import { limitBody } from "../../http/body-limit.js";
 import { errorResponses } from "../../http/errors.js";
+import { CallerKeySchema } from "../../http/idempotency-key.js";
 import type { ApiApp } from "../../http/types.js";
 import { EventInputSchema } from "../event-input.js";
 import type { IngestService } from "../ingest-service.js";
@@ -33,7 +34,7 @@ const route = createRoute({
     "workflow engine and pushed from an outbox, never lost while the engine is unreachable.",
   middleware: [limitBody(), requireAccess("ingest")] as const,
   request: {
-    headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
+    headers: z.object({ "idempotency-key": CallerKeySchema.optional() }),
     body: { required: true, content: { "application/json": { schema: EventInputSchema } } },
   },
   responses: {

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { rateLimit, requireAccess } from "../../../access/require-access.js";
 import { limitBody } from "../../../http/body-limit.js";
 import { errorResponses } from "../../../http/errors.js";
+import { CallerKeySchema } from "../../../http/idempotency-key.js";
 import type { ApiApp } from "../../../http/types.js";
 import type { HogsendClient } from "../../../platform/client.js";
 import type { Mailer } from "../mailer.js";
@@ -21,12 +22,9 @@ const SendEmailBodySchema = z
     category: z.string().min(1).max(100).optional().openapi({
       description: "Overrides the template's preference category (never to or from transactional)",
     }),
-    idempotencyKey: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .openapi({ description: "The same key returns the same send; the Idempotency-Key header wins" }),
+    idempotencyKey: CallerKeySchema.optional().openapi({
+      description: "The same key returns the same send; the Idempotency-Key header wins",
+    }),
   })
   .refine((body) => body.to !== undefined || body.userId !== undefined, {
     message: "Give `to` or `userId`",
@@ -68,7 +66,7 @@ export function registerEmailRoutes(app: ApiApp, runtime: { client: HogsendClien
       }),
     ] as const,
     request: {
-      headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),
+      headers: z.object({ "idempotency-key": CallerKeySchema.optional() }),
       body: { required: true, content: { "application/json": { schema: SendEmailBodySchema } } },
     },
     responses: {
