@@ -81,6 +81,16 @@ describe("Studio sign-in", () => {
     expect(users).toHaveLength(0);
   });
 
+  it("refuses an oversized body under /api/auth with 413 before better-auth reads it", async () => {
+    const a = instance();
+    const huge = await a.app.request(
+      "/api/auth/sign-in/email",
+      json({ email: "ann@example.com", password: "x".repeat(64 * 1024) }),
+    );
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
   it("answers a wrong password and an unknown user the same way", async () => {
     const a = instance();
     const admin = await newAdmin(a);

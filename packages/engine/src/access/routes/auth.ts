@@ -1,5 +1,6 @@
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER, countStudioUsers } from "@hogsend/access";
 import { createRoute, z } from "@hono/zod-openapi";
+import { limitBody } from "../../http/body-limit.js";
 import { clientIp } from "../../http/client-ip.js";
 import type { ApiApp } from "../../http/types.js";
 import type { HogsendClient } from "../../platform/client.js";
@@ -26,10 +27,13 @@ const statusRoute = createRoute({
   },
 });
 
+/** Sign-in, session and password bodies are a few hundred bytes; nothing under /api/auth needs more. */
+export const AUTH_BODY_LIMIT_BYTES = 16 * 1024;
+
 /** Better Auth's own routes under /api/auth, plus the setup status the Studio reads first. */
 export function registerAuthRoutes(app: ApiApp, runtime: { client: HogsendClient }) {
   const { client } = runtime;
-  app.on(["GET", "POST"], `${AUTH_BASE_PATH}/*`, (c) => {
+  app.on(["GET", "POST"], `${AUTH_BASE_PATH}/*`, limitBody(AUTH_BODY_LIMIT_BYTES), (c) => {
     // Better Auth takes a forwarded header only when it holds a single address; hand it the
     // one we resolve (x-real-ip, first x-forwarded-for entry, socket) so its per-IP sign-in
     // limit never falls back to one bucket shared by everyone.
