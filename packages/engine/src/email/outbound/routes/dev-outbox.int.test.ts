@@ -137,6 +137,15 @@ describe("GET /v1/dev/outbox", () => {
     expect(badCursor.status).toBe(400);
   });
 
+  it("does not exist when another provider sends, even outside production", async () => {
+    const id = await mail();
+    const resend = createApp(
+      testRuntime(api.newClient({ EMAIL_PROVIDER: "resend", RESEND_API_KEY: "re_test_key" })),
+    );
+    const res = await resend.request(`/v1/dev/outbox/${id}`);
+    expect(res.status).toBe(404);
+  });
+
   it("does not exist in production", async () => {
     const id = await mail();
     const prod = createApp(testRuntime(api.newClient({ NODE_ENV: "production" })));
