@@ -132,6 +132,9 @@ describe("GET /v1/admin/templates/:key/preview", () => {
     const html = await read(`/v1/admin/templates/upgrade-offer/preview?props=${props}&format=html`);
     expect(html.status).toBe(200);
     expect(html.headers.get("content-type")).toMatch(/^text\/html/);
+    // Served on the api's origin: no script may run in it, whatever the props carry.
+    expect(html.headers.get("content-security-policy")).toMatch(/default-src 'none'.*sandbox/);
+    expect(html.headers.get("content-security-policy")).not.toContain("script-src");
     const markup = await html.text();
     expect(markup).toMatch(/^<!DOCTYPE html/i);
     expect(markup).toContain("Hi Grace, the enterprise plan");

@@ -9,6 +9,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAccess } from "../access/require-access.js";
 import { preferencesUrl, unsubscribeUrl } from "../email/links.js";
 import { errorResponses } from "../http/errors.js";
+import { EMAIL_HTML_CSP } from "../http/html-pages.js";
 import type { ApiApp } from "../http/types.js";
 import type { HogsendClient } from "../platform/client.js";
 
@@ -159,7 +160,13 @@ export function registerAdminTemplateRoutes(
       q.props === undefined ? template.example : q.props,
       previewLinks(client.publicUrl),
     );
-    if (q.format === "html") return c.html(rendered.html, 200);
+    if (q.format === "html") {
+      // Props come from the caller and templates render links from them: on the api's origin,
+      // the HTML gets the email CSP (no script runs, even from a crafted prop).
+      c.header("Content-Security-Policy", EMAIL_HTML_CSP);
+      c.header("X-Content-Type-Options", "nosniff");
+      return c.html(rendered.html, 200);
+    }
     if (q.format === "text") return c.text(rendered.text, 200);
     return c.json(
       { subject: rendered.subject, html: rendered.html, text: rendered.text, category: rendered.category },

@@ -93,6 +93,14 @@ export const PAGE_HEADERS: Record<string, string> = {
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
+/**
+ * For email HTML served on the api's origin (the dev outbox, template previews): it may carry
+ * anything, so no scripts, no forms, no plugins, a sandbox, and nothing framing it elsewhere.
+ */
+export const EMAIL_HTML_CSP =
+  "default-src 'none'; img-src * data: cid:; style-src 'unsafe-inline' *; font-src * data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
+
 /** Answers with a page and PAGE_HEADERS. */
 export function sendPage(
   c: Context,

@@ -2,17 +2,13 @@ import { AppError } from "@hogsend/core";
 import { listOutboxMessages, type OutboxSummary, outboxMessageById } from "@hogsend/db";
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../../http/errors.js";
-import { escapeHtml } from "../../../http/html-pages.js";
+import { EMAIL_HTML_CSP, escapeHtml } from "../../../http/html-pages.js";
 import { pageOf, pageQuery } from "../../../http/pagination.js";
 import type { ApiApp } from "../../../http/types.js";
 import type { HogsendClient } from "../../../platform/client.js";
 
 const BASE = "/v1/dev/outbox";
 
-/** Stored email HTML may carry anything: no scripts, no forms, no plugins, nothing framing it elsewhere. */
-const EMAIL_CSP =
-  "default-src 'none'; img-src * data: cid:; style-src 'unsafe-inline' *; font-src * data:; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
 /** The list page is our own markup: inline styles only. */
 const LIST_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
@@ -161,7 +157,7 @@ export function registerDevOutboxRoutes(app: ApiApp, runtime: { client: HogsendC
 
   app.openapi(htmlRoute, async (c) => {
     const message = await find(c.req.valid("param").id);
-    c.header("Content-Security-Policy", EMAIL_CSP);
+    c.header("Content-Security-Policy", EMAIL_HTML_CSP);
     c.header("X-Content-Type-Options", "nosniff");
     return c.html(message.html, 200);
   });
