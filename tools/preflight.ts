@@ -287,6 +287,7 @@ async function rehearse() {
     EMAIL_PROVIDER: "resend",
     RESEND_API_KEY: "re_preflight_never_used",
     EMAIL_FROM: "Hogsend preflight <preflight@example.com>",
+    API_PUBLIC_URL: "https://preflight.hogsend.test",
   });
 
   await step("migrate", async () => {

@@ -65,6 +65,7 @@ describe("env contract", () => {
       "RESEND_API_KEY",
       "EMAIL_FROM",
       "REDIS_URL",
+      "API_PUBLIC_URL",
       "BETTER_AUTH_SECRET",
     ]);
     const placeholder = readEnv({
@@ -74,6 +75,7 @@ describe("env contract", () => {
       BETTER_AUTH_SECRET: "change-me-change-me-change-me-change-me",
       RESEND_API_KEY: "re_live_key",
       EMAIL_FROM: "Acme <hello@acme.com>",
+      API_PUBLIC_URL: "https://hogsend.acme.com",
     });
     expect(placeholder.ok).toBe(false);
     if (!placeholder.ok) expect(placeholder.issues[0]?.reason).toMatch(/placeholder/);
@@ -84,8 +86,29 @@ describe("env contract", () => {
       BETTER_AUTH_SECRET: "q3J9yX2vL8mN4pR7tW1zB6cF0hK5sD2gA9eU3iO7",
       RESEND_API_KEY: "re_live_key",
       EMAIL_FROM: "Acme <hello@acme.com>",
+      API_PUBLIC_URL: "https://hogsend.acme.com",
     });
     expect(good.ok).toBe(true);
+  });
+
+  it("in production requires API_PUBLIC_URL, and https for it and BETTER_AUTH_URL off localhost", () => {
+    const production = {
+      ...minimal,
+      NODE_ENV: "production",
+      REDIS_URL: "redis://redis:6379",
+      BETTER_AUTH_SECRET: "q3J9yX2vL8mN4pR7tW1zB6cF0hK5sD2gA9eU3iO7",
+      RESEND_API_KEY: "re_live_key",
+      EMAIL_FROM: "Acme <hello@acme.com>",
+    };
+    expect(issueKeys(production)).toEqual(["API_PUBLIC_URL"]);
+    expect(
+      issueKeys({
+        ...production,
+        API_PUBLIC_URL: "http://hogsend.acme.com",
+        BETTER_AUTH_URL: "http://auth.acme.com",
+      }),
+    ).toEqual(["API_PUBLIC_URL", "BETTER_AUTH_URL"]);
+    expect(issueKeys({ ...production, API_PUBLIC_URL: "http://127.0.0.1:3002" })).toEqual([]);
   });
 
   it("picks the outbox only outside production with no provider key, and requires the chosen provider's key", () => {
@@ -99,6 +122,7 @@ describe("env contract", () => {
     const postmarkOnly = {
       ...minimal,
       NODE_ENV: "production",
+      API_PUBLIC_URL: "https://hogsend.acme.com",
       REDIS_URL: "redis://redis:6379",
       BETTER_AUTH_SECRET: "q3J9yX2vL8mN4pR7tW1zB6cF0hK5sD2gA9eU3iO7",
       EMAIL_FROM: "Acme <hello@acme.com>",

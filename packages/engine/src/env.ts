@@ -318,6 +318,19 @@ function crossFieldIssues(source: Record<string, string | undefined>): EnvIssue[
     });
   if (!source.EMAIL_FROM) issues.push({ key: "EMAIL_FROM", reason: "is required in production" });
   if (!source.REDIS_URL) issues.push({ key: "REDIS_URL", reason: "is required in production" });
+  // Email links are built on API_PUBLIC_URL (else http://localhost), and better-auth sets
+  // `Secure` cookies only behind https. Loopback stays allowed for local smoke runs and benches.
+  if (!source.API_PUBLIC_URL)
+    issues.push({
+      key: "API_PUBLIC_URL",
+      reason:
+        "is required in production: links in emails point at it (https://… where recipients reach the api)",
+    });
+  for (const key of ["API_PUBLIC_URL", "BETTER_AUTH_URL"] as const) {
+    const value = source[key];
+    if (value && isPlainHttpOffLoopback(value))
+      issues.push({ key, reason: "must be https in production (plain http only for localhost)" });
+  }
   const secret = source.BETTER_AUTH_SECRET;
   if (secret && secret.length < 32) {
     issues.push({
@@ -331,6 +344,17 @@ function crossFieldIssues(source: Record<string, string | undefined>): EnvIssue[
     });
   }
   return issues;
+}
+
+/** http:// to anything but this machine (an unparsable URL is the schema's error, not this one's). */
+function isPlainHttpOffLoopback(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return url.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }
 
 export type Env = z.output<typeof envSchema>;

@@ -35,7 +35,11 @@ export function testEnv(stack: ProvidedStack, overrides: Record<string, string |
     // Production requires a provider key; point it at a closed local port so no test mail can
     // leave the machine. Without NODE_ENV=production the outbox provider is in effect.
     ...(overrides.NODE_ENV === "production"
-      ? { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: "http://127.0.0.1:9" }
+      ? {
+          RESEND_API_KEY: "re_test_key",
+          RESEND_BASE_URL: "http://127.0.0.1:9",
+          API_PUBLIC_URL: "https://hogsend.test",
+        }
       : {}),
     ...overrides,
   };
