@@ -3,6 +3,7 @@ import { countStudioUsers, createStudioAdmin, generatePassword } from "./admin-u
 import { createApiKey } from "./api-keys.js";
 import type { Auth } from "./better-auth.js";
 import { recordAudit } from "./record-audit.js";
+import type { SecretSink } from "./secret-sink.js";
 
 /** What bootstrap prints through: the engine's logger fits. */
 export interface BootstrapLogger {
@@ -29,10 +30,11 @@ async function withBootstrapLock<T>(db: DbHandle, fn: () => Promise<T>): Promise
 
 /**
  * With STUDIO_ADMIN_EMAIL set and no Studio user yet, mints the first admin: with the given
- * password, or a generated one printed once. Idempotent across restarts and replicas.
+ * password, or a generated one revealed once through `secrets` (never logged). Idempotent
+ * across restarts and replicas.
  */
 export async function ensureFirstAdmin(
-  deps: { db: DbHandle; auth: Auth; logger: BootstrapLogger },
+  deps: { db: DbHandle; auth: Auth; logger: BootstrapLogger; secrets: SecretSink },
   input: { email: string | undefined; password: string | undefined },
 ): Promise<"created" | "exists" | "skipped"> {
   const { email } = input;
@@ -50,18 +52,20 @@ export async function ensureFirstAdmin(
     if (input.password)
       deps.logger.info(`created the first Studio admin ${email} with STUDIO_ADMIN_PASSWORD`);
     else {
+      const where = deps.secrets.reveal(`password of the first Studio admin ${email}`, password);
       deps.logger.warn(
-        `created the first Studio admin ${email} with the generated password ${password} (shown once: sign in and change it, or reset with \`hogsend studio admin reset\`)`,
+        `created the first Studio admin ${email} with a generated password, ${where}: sign in and change it, or reset it with \`hogsend studio admin reset\``,
       );
     }
     return "created";
   });
 }
 
-/** With no API keys at all, mints one `ingest` key and prints it once. */
+/** With no API keys at all, mints one `ingest` key and reveals it once through `secrets`. */
 export async function ensureBootstrapApiKey(deps: {
   db: DbHandle;
   logger: BootstrapLogger;
+  secrets: SecretSink;
 }): Promise<"created" | "exists"> {
   return withBootstrapLock(deps.db, async () => {
     if ((await countApiKeys(deps.db.db)) > 0) return "exists";
@@ -76,8 +80,9 @@ export async function ensureBootstrapApiKey(deps: {
       resourceId: key.id,
       metadata: { name: key.name, scopes: key.scopes, prefix: key.prefix, via: "boot" },
     });
+    const where = deps.secrets.reveal(`ingest API key ${key.id}`, secret);
     deps.logger.warn(
-      `minted an ingest API key ${secret} (id ${key.id}; shown once: store it now; HOGSEND_BOOTSTRAP_API_KEY=false turns this off)`,
+      `minted an ingest API key (id ${key.id}), ${where}: store it now; HOGSEND_BOOTSTRAP_API_KEY=false turns this off`,
     );
     return "created";
   });

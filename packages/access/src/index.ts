@@ -20,3 +20,4 @@ export { type BootstrapLogger, ensureBootstrapApiKey, ensureFirstAdmin } from ".
 export { type Access, type Principal, principalAllows, principalKey, requiredScopes } from "./principal.js";
 export { type AuditEntry, recordAudit } from "./record-audit.js";
 export { createRedisSecondaryStorage } from "./secondary-storage.js";
+export { createSecretSink, type SecretSink } from "./secret-sink.js";

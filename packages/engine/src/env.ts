@@ -105,7 +105,9 @@ export const envSections = {
       .string()
       .min(8, "must be at least 8 characters")
       .optional()
-      .describe("Password for STUDIO_ADMIN_EMAIL (generated and printed once when unset)"),
+      .describe(
+        "Password for STUDIO_ADMIN_EMAIL (generated and shown once when unset, see HOGSEND_SECRETS_FILE)",
+      ),
     ADMIN_API_KEY: z
       .string()
       .min(32, "must be at least 32 characters")
@@ -235,8 +237,15 @@ export const envSections = {
       "Let the api boot with the engine schema behind (logs a warning)",
     ),
     HOGSEND_BOOTSTRAP_API_KEY: flag(true).describe(
-      "On boot with no API keys at all, mint one ingest key and print it once",
+      "On boot with no API keys at all, mint one ingest key and show it once (see HOGSEND_SECRETS_FILE)",
     ),
+    HOGSEND_SECRETS_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Where a generated first-admin password or bootstrap key is written (mode 0600) when stderr is not a terminal; never to the logs. Default: hogsend-first-boot-secrets in the temp dir",
+      ),
     API_KEY_CACHE_TTL_MS: z.coerce
       .number({ message: "must be a number" })
       .int()

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createApiKey, createStudioAdmin, ensureBootstrapApiKey, ensureFirstAdmin } from "@hogsend/access";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -164,8 +167,9 @@ describe("first-boot credentials", () => {
   it("mints one admin and one ingest key when two replicas boot at once, printing each secret once", async () => {
     const fresh = await createTestDatabase();
     try {
-      const a = instance({ DATABASE_URL: fresh.url });
-      const b = instance({ DATABASE_URL: fresh.url });
+      const secretsFile = join(tmpdir(), `hogsend-secrets-${randomUUID()}`);
+      const a = instance({ DATABASE_URL: fresh.url, HOGSEND_SECRETS_FILE: secretsFile });
+      const b = instance({ DATABASE_URL: fresh.url, HOGSEND_SECRETS_FILE: secretsFile });
       const email = "first-admin@example.com";
       const results = await Promise.all([
         ensureFirstAdmin(a.client, { email, password: undefined }),
@@ -177,13 +181,20 @@ describe("first-boot credentials", () => {
       // A restart changes nothing.
       expect(await ensureFirstAdmin(a.client, { email, password: undefined })).toBe("exists");
 
-      const log = logLines.join("\n");
-      const password = /generated password (\S+)/.exec(log)?.[1];
-      const secret = /(hsk_[A-Za-z0-9_-]{43})/.exec(log)?.[1];
+      // Each secret once, in a file only this user reads (stderr is no terminal here); the logs,
+      // which end up in log aggregation, say where it is and never what it is.
+      const revealed = readFileSync(secretsFile, "utf8");
+      expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
+      const password = /password of the first Studio admin \S+: (\S+)/.exec(revealed)?.[1];
+      const secret = /(hsk_[A-Za-z0-9_-]{43})/.exec(revealed)?.[1];
       expect(password).toBeDefined();
       expect(secret).toBeDefined();
-      expect(log.split(password as string).length - 1).toBe(1);
-      expect(log.split(secret as string).length - 1).toBe(1);
+      expect(revealed.split(password as string).length - 1).toBe(1);
+      expect(revealed.split(secret as string).length - 1).toBe(1);
+      const log = logLines.join("\n");
+      expect(log).toContain(secretsFile);
+      expect(log).not.toContain(password as string);
+      expect(log).not.toContain(secret as string);
       expect(await a.client.db.sql`select 1 from "user"`).toHaveLength(1);
       const audit = await a.client.db.sql`select action, actor_type, metadata from audit_logs order by seq`;
       expect(audit.map((r) => r.action)).toEqual(["studio_admin.create", "api_key.create"]);

@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { HatchetClient } from "@hatchet-dev/typescript-sdk/v1/index.js";
 import {
   type ApiKeyVerifier,
@@ -5,6 +7,8 @@ import {
   createApiKeyVerifier,
   createAuth,
   createRedisSecondaryStorage,
+  createSecretSink,
+  type SecretSink,
 } from "@hogsend/access";
 import { type EmailProvider, hostPortFromHatchetToken } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
@@ -52,6 +56,8 @@ export interface HogsendClient {
   auth: Auth;
   /** Verifies `hsk_` keys, caching verified ones for API_KEY_CACHE_TTL_MS. */
   apiKeys: ApiKeyVerifier;
+  /** Where boot-time generated secrets are shown once (a terminal or a 0600 file), never logs. */
+  secrets: SecretSink;
   /** Redis-backed in production, so limits hold across replicas; in-process otherwise. */
   rateLimiter: RateLimiter;
   /** Public base URL of the api. */
@@ -161,6 +167,9 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     hatchetHostPort,
     auth,
     apiKeys,
+    secrets: createSecretSink({
+      file: env.HOGSEND_SECRETS_FILE ?? join(tmpdir(), "hogsend-first-boot-secrets"),
+    }),
     rateLimiter,
     publicUrl,
     email,
