@@ -237,7 +237,7 @@ describe("docker-compose.prod.yml (the full stack)", () => {
 
   it("publishes the api on 3002 and keeps the rest off public interfaces", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, literally
-    expect(services.api.ports).toEqual(["${HOGSEND_API_PORT:-3002}:3002"]);
+    expect(services.api.ports).toEqual(["${HOGSEND_API_BIND:-127.0.0.1}:${HOGSEND_API_PORT:-3002}:3002"]);
     expect(services.api.environment.PORT).toBe("3002");
     // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation, literally
     expect(services["hatchet-lite"].ports).toEqual(["127.0.0.1:${HATCHET_DASHBOARD_PORT:-8888}:8888"]);

@@ -111,6 +111,12 @@ describe("env contract", () => {
     expect(issueKeys({ ...production, API_PUBLIC_URL: "http://127.0.0.1:3002" })).toEqual([]);
   });
 
+  it("takes TRUSTED_PROXIES as IPs and CIDR ranges, refusing anything else", () => {
+    expect(issueKeys({ ...minimal, TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1,fd00::/8,::1" })).toEqual([]);
+    for (const bad of ["proxy.internal", "10.0.0.0/33", "10.0.0.1/8/1", "fd00::/129"])
+      expect(issueKeys({ ...minimal, TRUSTED_PROXIES: bad }), bad).toEqual(["TRUSTED_PROXIES"]);
+  });
+
   it("picks the outbox only outside production with no provider key, and requires the chosen provider's key", () => {
     expect(resolveEmailProvider(minimal)).toBe("outbox");
     expect(resolveEmailProvider({ ...minimal, RESEND_API_KEY: "re_x" })).toBe("resend");

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import {
   type EnvIssue,
   type EnvResult,
@@ -236,6 +237,15 @@ export const envSections = {
     SKIP_SCHEMA_CHECK: flag(false).describe(
       "Let the api boot with the engine schema behind (logs a warning)",
     ),
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .refine((list) => invalidProxyEntries(list).length === 0, {
+        message: "must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1",
+      })
+      .describe(
+        "Proxies whose X-Forwarded-For / X-Real-IP are believed (IPs or CIDRs). Unset: none, the socket address is the client",
+      ),
     HOGSEND_BOOTSTRAP_API_KEY: flag(true).describe(
       "On boot with no API keys at all, mint one ingest key and show it once (see HOGSEND_SECRETS_FILE)",
     ),
@@ -353,6 +363,22 @@ function crossFieldIssues(source: Record<string, string | undefined>): EnvIssue[
     });
   }
   return issues;
+}
+
+/** TRUSTED_PROXIES entries that are neither an IP address nor a CIDR range with a valid prefix. */
+function invalidProxyEntries(list: string | undefined): string[] {
+  return (list ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .filter((entry) => {
+      const [address = "", prefix, ...rest] = entry.split("/");
+      const family = isIP(address);
+      if (family === 0 || rest.length > 0) return true;
+      if (prefix === undefined) return false;
+      const bits = Number(prefix);
+      return !/^\d+$/.test(prefix) || bits > (family === 6 ? 128 : 32);
+    });
 }
 
 /** http:// to anything but this machine (an unparsable URL is the schema's error, not this one's). */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createApiKey, createStudioAdmin, ensureBootstrapApiKey, ensureFirstAdmin } from "@hogsend/access";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { serveApp } from "../http/serve.js";
 import { createHogsendClient, type HogsendClient } from "../platform/client.js";
 import { createLogger } from "../platform/logger.js";
 import { createApp } from "../runtime/create-app.js";
@@ -125,7 +126,8 @@ describe("Studio sign-in", () => {
 
   it("limits sign-in to 10 a minute per IP, counted across instances", async () => {
     const a = instance();
-    const b = instance();
+    // B sits behind two proxies of ours.
+    const b = instance({ TRUSTED_PROXIES: "10.0.0.0/8" });
     const ip = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -146,6 +148,45 @@ describe("Studio sign-in", () => {
     expect(statuses[10]).toBe(429);
     // Another IP is unaffected.
     expect((await signIn(a.app, "nobody@example.com", "wrong-password", "192.0.2.77")).status).toBe(401);
+  });
+
+  it("believes forwarding headers only from TRUSTED_PROXIES, so a caller cannot pick its own sign-in bucket", async () => {
+    const attempts = async (port: number, headersFor: (i: number) => Record<string, string>) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        const res = await fetch(
+          `http://127.0.0.1:${port}/api/auth/sign-in/email`,
+          json({ email: `spoof-${i}@example.com`, password: "wrong-password" }, headersFor(i)),
+        );
+        statuses.push(res.status);
+      }
+      return statuses;
+    };
+    const onSocket = async (overrides: Record<string, string>, run: (port: number) => Promise<void>) => {
+      const { app, client } = instance(overrides);
+      const server = await serveApp(app, { port: 0, logger: client.logger });
+      try {
+        await run(server.port);
+      } finally {
+        await server.close();
+      }
+    };
+    // No trusted proxy: every request is the socket's (127.0.0.1), whatever it claims to be.
+    await onSocket({}, async (port) => {
+      const statuses = await attempts(port, (i) => ({
+        "x-real-ip": `203.0.113.${i + 1}`,
+        "x-forwarded-for": `198.51.100.${i + 1}`,
+      }));
+      expect(statuses.at(-1)).toBe(429);
+    });
+    // Behind a trusted proxy (this socket), the client is the right-most hop the proxy appended;
+    // whatever the client itself put in front of it changes nothing.
+    const client = `192.0.2.${Math.floor(Math.random() * 200) + 20}`;
+    await onSocket({ TRUSTED_PROXIES: "127.0.0.1" }, async (port) => {
+      const statuses = await attempts(port, (i) => ({ "x-forwarded-for": `10.9.9.${i + 1}, ${client}` }));
+      expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+    });
   });
 
   it("reports needsSetup until the first admin exists", async () => {
@@ -281,7 +322,7 @@ describe("API keys and admin routes", () => {
   });
 
   it("creates a key whose secret is shown once, stored only as a hash, and audited without it", async () => {
-    const { app, client } = instance();
+    const { app, client } = instance({ TRUSTED_PROXIES: "10.0.0.0/8" });
     const res = await app.request(
       "/v1/admin/api-keys",
       bearer(

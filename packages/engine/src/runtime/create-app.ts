@@ -18,6 +18,7 @@ import { registerDevOutboxRoutes } from "../email/outbound/routes/dev-outbox.js"
 import { registerEmailRoutes } from "../email/outbound/routes/emails.js";
 import { registerEmailPreferenceRoutes } from "../email/preferences/routes.js";
 import { registerHealthRoutes } from "../health/routes.js";
+import { parseTrustedProxies, resolveClientIp } from "../http/client-ip.js";
 import { createErrorHandler, notFoundHandler, validationFailed } from "../http/errors.js";
 import type { AppEnv } from "../http/types.js";
 import { registerContactRoutes } from "../ingest/routes/contacts.js";
@@ -35,6 +36,7 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
     },
   });
   app.use("*", requestId());
+  app.use("*", resolveClientIp(parseTrustedProxies(client.env.TRUSTED_PROXIES)));
   app.onError(createErrorHandler(client.logger));
   app.notFound(notFoundHandler);
 
