@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bundledEngineJournal, clientTrack, engineTrack, runMigrations } from "@hogsend/db/migrations";
 import { getFreePort } from "@hogsend/devstack";
@@ -28,9 +29,12 @@ beforeAll(() => {
 
 async function startApi(databaseUrl: string, extra: Record<string, string> = {}) {
   const port = await getFreePort();
+  // Where a generated password or a minted key goes (never the logs).
+  const secretsFile = join(tmpdir(), `hogsend-boot-secrets-${port}-${Date.now()}`);
   const api = startProcess(process.execPath, [entry], {
     cwd: root,
     env: {
+      HOGSEND_SECRETS_FILE: secretsFile,
       PATH: process.env.PATH,
       NODE_ENV: "test",
       PORT: String(port),
@@ -44,7 +48,7 @@ async function startApi(databaseUrl: string, extra: Record<string, string> = {})
     },
   });
   processes.push(api);
-  return { api, url: `http://127.0.0.1:${port}` };
+  return { api, url: `http://127.0.0.1:${port}`, secretsFile };
 }
 
 async function database(migrated: boolean) {
@@ -86,10 +90,15 @@ describe("api run mode (built entry)", () => {
     const first = await startApi(db.url, { STUDIO_ADMIN_EMAIL: "owner@example.com" });
     await first.api.waitFor(/api listening/);
     expect(await first.api.stop("SIGTERM")).toBe(0);
-    const password = /generated password (\S+)/.exec(first.api.output())?.[1];
-    const key = /(hsk_[A-Za-z0-9_-]{43})/.exec(first.api.output())?.[1];
+    const revealed = readFileSync(first.secretsFile, "utf8");
+    const password = /password of the first Studio admin \S+: (\S+)/.exec(revealed)?.[1];
+    const key = /(hsk_[A-Za-z0-9_-]{43})/.exec(revealed)?.[1];
     expect(password).toBeDefined();
     expect(key).toBeDefined();
+    // The logs say where they are, never what they are.
+    expect(first.api.output()).toContain(first.secretsFile);
+    expect(first.api.output()).not.toContain(password as string);
+    expect(first.api.output()).not.toContain(key as string);
 
     const restart = await startApi(db.url, { STUDIO_ADMIN_EMAIL: "owner@example.com" });
     await restart.api.waitFor(/api listening/);
@@ -97,6 +106,7 @@ describe("api run mode (built entry)", () => {
     expect(await status.json()).toEqual({ needsSetup: false });
     expect(await restart.api.stop("SIGTERM")).toBe(0);
     expect(restart.api.output()).not.toMatch(/generated password|minted an ingest API key/);
+    expect(existsSync(restart.secretsFile)).toBe(false);
   });
 
   it("does not mint an ingest key when HOGSEND_BOOTSTRAP_API_KEY=false", async () => {

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bundledEngineJournal, engineTrack, type Journal, runMigrations } from "@hogsend/db/migrations";
 import { getFreePort } from "@hogsend/devstack";
@@ -72,13 +73,16 @@ function migrate(databaseUrl: string) {
 
 async function startApi(databaseUrl: string, extra: Record<string, string> = {}) {
   const port = await getFreePort();
+  // Where a minted bootstrap key goes (never the logs).
+  const secretsFile = join(tmpdir(), `hogsend-rehearsal-secrets-${port}-${Date.now()}`);
   const api = startProcess(process.execPath, [apiEntry], {
     cwd: root,
-    env: runModeEnv(databaseUrl, { PORT: String(port), ...extra }),
+    env: runModeEnv(databaseUrl, { PORT: String(port), HOGSEND_SECRETS_FILE: secretsFile, ...extra }),
   });
   processes.push(api);
   await api.waitFor(/api listening/);
-  return { api, port, url: `http://127.0.0.1:${port}` };
+  const secrets = () => (existsSync(secretsFile) ? readFileSync(secretsFile, "utf8") : "");
+  return { api, port, url: `http://127.0.0.1:${port}`, secrets };
 }
 
 function startWorker(databaseUrl: string) {
@@ -129,7 +133,7 @@ describe("deployment rehearsal (built output)", () => {
     });
 
     const worker = startWorker(db.url);
-    const { api, port, url } = await startApi(db.url);
+    const { api, port, url, secrets } = await startApi(db.url);
     await worker.waitFor(/worker \S+ ready/, 60_000);
     const ready = await eventually(
       "healthy with the worker up",
@@ -142,8 +146,9 @@ describe("deployment rehearsal (built output)", () => {
     expect(ready.body.components.worker.live).toBeGreaterThanOrEqual(1);
 
     // A request in flight when SIGTERM lands: its body is half sent.
-    const key = /(hsk_[A-Za-z0-9_-]{43})/.exec(api.output())?.[1];
+    const key = /(hsk_[A-Za-z0-9_-]{43})/.exec(secrets())?.[1];
     expect(key, api.output()).toBeDefined();
+    expect(api.output()).not.toContain(key as string);
     const body = JSON.stringify({ name: "deploy_rehearsal", userId: "u_deploy" });
     const inFlight = new Promise<number>((resolve, reject) => {
       const req = request(

@@ -43,14 +43,43 @@ export function validationFailed(c: Context<AppEnv>, error: z.ZodError, target: 
   return errorResponse(c, "VALIDATION_FAILED", `Invalid ${target}: ${names}`, { fields });
 }
 
+/**
+ * A Postgres error a client's value caused: class 22 (data exception: a character or a date the
+ * column cannot hold, a number out of range) or a value nested past the server's stack depth.
+ * Validation should have refused it first; this keeps a gap there a 400, not a 500.
+ */
+function clientDataError(err: unknown): { sqlstate: string; message: string } | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && (code.startsWith("22") || code === "54001"))
+      return { sqlstate: code, message: (e as Error).message };
+  }
+  return undefined;
+}
+
 /** The single place errors become HTTP: AppErrors by code, anything else a logged 500. */
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
     if (err instanceof AppError) return errorResponse(c, err.code, err.message, err.details);
     if (err instanceof HTTPException) {
-      const code = (Object.entries(ERROR_STATUS).find(([, s]) => s === err.status)?.[0] ??
-        "INTERNAL") as ErrorCode;
-      return errorResponse(c, code, err.message || code);
+      const code = Object.entries(ERROR_STATUS).find(([, s]) => s === err.status)?.[0] as
+        | ErrorCode
+        | undefined;
+      if (code) return errorResponse(c, code, err.message || code);
+      if (err.status < 500) return c.json(errorBody(c, "VALIDATION_FAILED", err.message), err.status);
+    }
+    const data = clientDataError(err);
+    if (data) {
+      logger.warn("a request's value was refused by Postgres", {
+        requestId: c.get("requestId"),
+        path: c.req.path,
+        sqlstate: data.sqlstate,
+      });
+      return errorResponse(
+        c,
+        "VALIDATION_FAILED",
+        `A value in the request cannot be stored: ${data.message}`,
+      );
     }
     logger.error("unhandled error", {
       requestId: c.get("requestId"),

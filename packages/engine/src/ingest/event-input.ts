@@ -24,6 +24,11 @@ export const EventInputSchema = z
     contactProperties: properties.optional().openapi({ description: "Merged into the contact only" }),
     timestamp: z.iso
       .datetime({ offset: true })
+      // Postgres holds no year 0, and nothing a product records predates the epoch.
+      .refine(
+        (v) => Number.isNaN(Date.parse(v)) || new Date(v).getUTCFullYear() >= 1970,
+        "must be in 1970 or later",
+      )
       .optional()
       .openapi({ description: "When it happened (default: now)" }),
     idempotencyKey: CallerKeySchema.optional().openapi({

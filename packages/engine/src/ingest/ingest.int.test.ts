@@ -170,6 +170,27 @@ describe("POST /v1/events", () => {
     );
     expect(claimsSourceKey.status).toBe(400);
     expect(JSON.stringify(await claimsSourceKey.json())).toContain("idempotency-key");
+    // What Postgres cannot store is a 400 naming the field, never a 500.
+    const nul = await post(app, key, { name: "x", userId: "a\u0000b" });
+    expect(await fieldsOf(nul)).toEqual(["userId"]);
+    const surrogate = await post(app, key, '{"name":"x","userId":"u1","eventProperties":{"a":"\\ud800"}}');
+    expect(await fieldsOf(surrogate)).toEqual(["eventProperties.a"]);
+    const deep = await post(
+      app,
+      key,
+      `{"name":"x","userId":"u1","eventProperties":{"d":${"[".repeat(200)}1${"]".repeat(200)}}}`,
+    );
+    expect(deep.status).toBe(400);
+    expect(JSON.stringify(await deep.json())).toContain("nests deeper than 32");
+    const yearZero = await post(app, key, { name: "x", userId: "u1", timestamp: "0000-01-01T00:00:00Z" });
+    expect(await fieldsOf(yearZero)).toEqual(["timestamp"]);
+    const notJson = await app.request("/v1/events", {
+      method: "POST",
+      body: JSON.stringify({ name: "x", userId: "u1" }),
+      headers: { "content-type": "text/plain", authorization: `Bearer ${key}` },
+    });
+    expect(notJson.status).toBe(415);
+    expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
     const huge = await post(app, key, {
       name: "big",
       userId: "u1",

@@ -18,6 +18,7 @@ import { registerDevOutboxRoutes } from "../email/outbound/routes/dev-outbox.js"
 import { registerEmailRoutes } from "../email/outbound/routes/emails.js";
 import { registerEmailPreferenceRoutes } from "../email/preferences/routes.js";
 import { registerHealthRoutes } from "../health/routes.js";
+import { limitBody } from "../http/body-limit.js";
 import { parseTrustedProxies, resolveClientIp } from "../http/client-ip.js";
 import { createErrorHandler, notFoundHandler, validationFailed } from "../http/errors.js";
 import type { AppEnv } from "../http/types.js";
@@ -25,6 +26,9 @@ import { registerContactRoutes } from "../ingest/routes/contacts.js";
 import { registerEventRoutes } from "../ingest/routes/events.js";
 import { registerWebhookRoutes } from "../sources/routes.js";
 import type { Runtime } from "./create-runtime.js";
+
+/** Admin bodies are keys, flags and preferences: small. */
+const ADMIN_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Builds the HTTP app from the composition root; routes register here, one file per resource. */
 export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
@@ -62,6 +66,7 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
 
   // Admin: who is calling, then a per-caller sliding window, then each route's scope check.
   app.use("/v1/admin/*", authenticate(client));
+  app.use("/v1/admin/*", limitBody(ADMIN_BODY_LIMIT_BYTES));
   app.use(
     "/v1/admin/*",
     rateLimit(client.rateLimiter, client.logger, {
