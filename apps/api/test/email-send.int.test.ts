@@ -208,6 +208,22 @@ describe("POST /v1/emails", () => {
       category: "transactional",
     });
     expect(toTransactional.status).toBe(400);
+    // A subject is one header line, and a transactional template's subject is its own.
+    const crlf = await post({
+      to: "eve@example.com",
+      template: "welcome",
+      subject: "Hi\r\nBcc: all@example.com",
+    });
+    expect(crlf.status).toBe(400);
+    expect(JSON.stringify(await crlf.json())).toContain("no CR or LF");
+    const receiptSubject = await post({
+      to: "eve@example.com",
+      template: "receipt",
+      props: templates.receipt.example,
+      subject: "Your account is locked: sign in here",
+    });
+    expect(receiptSubject.status).toBe(400);
+    expect(JSON.stringify(await receiptSubject.json())).toContain("transactional");
     // A journey's send key, claimed first, would answer the journey with the caller's send.
     const journeyKey = await post({
       to: "eve@example.com",

@@ -182,6 +182,19 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
       unknown
     >;
     const category = categoryOf(template.category, input.category);
+    if (input.subject !== undefined && template.category === "transactional")
+      // A password reset or a receipt reads as the product wrote it: a caller with a key must not
+      // put its own words in front of it.
+      throw new AppError("VALIDATION_FAILED", "subject: a transactional template's subject is fixed", {
+        details: {
+          fields: [
+            {
+              field: "subject",
+              message: `Template ${input.template} is transactional: its subject is its own`,
+            },
+          ],
+        },
+      });
     const subject =
       input.subject ?? (typeof template.subject === "function" ? template.subject(props) : template.subject);
     if (!facts.contact || facts.contact.deleted) {

@@ -17,8 +17,10 @@ const SendEmailBodySchema = z
       .string()
       .min(1)
       .max(998)
+      // A CR or LF in a header value starts a new header (Bcc: …) in a naive MTA.
+      .refine((s) => !/[\r\n]/.test(s), "must be one line: no CR or LF")
       .optional()
-      .openapi({ description: "Overrides the template's subject" }),
+      .openapi({ description: "Overrides the template's subject (not for transactional templates)" }),
     category: z.string().min(1).max(100).optional().openapi({
       description: "Overrides the template's preference category (never to or from transactional)",
     }),
