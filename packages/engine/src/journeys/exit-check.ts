@@ -1,5 +1,6 @@
 import type { EventConsumers } from "../ingest/exit-policy.js";
 import type { HogsendClient } from "../platform/client.js";
+import { withDeadline } from "../platform/deadline.js";
 import type { JourneyDefinition } from "./define-journey.js";
 
 /** event name → journeys that end on it. */
@@ -31,18 +32,26 @@ export function journeyEventConsumers(
   };
 }
 
+/** How long a cancel may take before the caller (an ingest request, an admin action) moves on. */
+export const CANCEL_DEADLINE_MS = 5_000;
+
 /**
- * Cancels the Hatchet runs of enrollments already marked ended. Never throws: the states are
- * ended first, and a run whose cancel did not land cannot re-open them (its state writes only
- * touch live states). Returns whether the engine accepted the cancel.
+ * Cancels the Hatchet runs of enrollments already marked ended. Never throws, and never waits
+ * past `deadlineMs` on an engine that does not answer: the states are ended first, and a run
+ * whose cancel did not land cannot re-open them (its state writes only touch live states).
+ * Returns whether the engine accepted the cancel.
  */
 export async function cancelJourneyRuns(
-  client: Pick<HogsendClient, "hatchet" | "logger">,
+  client: {
+    hatchet: { runs: Pick<HogsendClient["hatchet"]["runs"], "cancel"> };
+    logger: HogsendClient["logger"];
+  },
   runIds: string[],
+  deadlineMs = CANCEL_DEADLINE_MS,
 ): Promise<boolean> {
   if (runIds.length === 0) return true;
   try {
-    await client.hatchet.runs.cancel({ ids: runIds });
+    await withDeadline(client.hatchet.runs.cancel({ ids: runIds }), deadlineMs, "the Hatchet run cancel");
     return true;
   } catch (err) {
     client.logger.warn("could not cancel exited journey runs", { error: (err as Error).message });
