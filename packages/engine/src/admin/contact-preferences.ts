@@ -10,7 +10,6 @@ import {
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireAccess } from "../access/require-access.js";
-import { limitBody } from "../http/body-limit.js";
 import { clientIp } from "../http/client-ip.js";
 import { errorResponses } from "../http/errors.js";
 import type { ApiApp, AppEnv } from "../http/types.js";
@@ -137,7 +136,8 @@ const putRoute = createRoute({
   description:
     "Fields left out keep their value. Audited as `contact.preferences.update` with the names of " +
     "the fields that changed.",
-  middleware: [limitBody(), requireAccess("write")] as const,
+  // The body limit is the admin-wide one (create-app).
+  middleware: [requireAccess("write")] as const,
   request: {
     params,
     body: { required: true, content: { "application/json": { schema: PreferencesUpdateSchema } } },

@@ -15,7 +15,6 @@ import {
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireAccess } from "../access/require-access.js";
-import { limitBody } from "../http/body-limit.js";
 import { clientIp } from "../http/client-ip.js";
 import { ErrorEnvelopeSchema, errorResponses } from "../http/errors.js";
 import { pageOf, pageQuery } from "../http/pagination.js";
@@ -274,7 +273,8 @@ const enrollRoute = createRoute({
     "is stored, so a refusal is a 409 whose `details.reason` says why. A replayed Idempotency-Key " +
     "answers with the original event and run; it starts the run only when the first attempt stored " +
     "the event but could not reach the workflow engine (503).",
-  middleware: [limitBody(), requireAccess("write")] as const,
+  // The body limit is the admin-wide one (create-app).
+  middleware: [requireAccess("write")] as const,
   request: {
     params: journeyParams,
     headers: z.object({ "idempotency-key": z.string().min(1).max(200).optional() }),

@@ -16,10 +16,14 @@ export function limitBody(maxBytes = INGEST_BODY_LIMIT_BYTES): MiddlewareHandler
     onError: (c) => errorResponse(c, "PAYLOAD_TOO_LARGE", `Body exceeds ${Math.round(maxBytes / 1024)} KB`),
   });
   const guard = guardJsonBody();
-  return (c, next) =>
-    limit(c, async () => {
+  return (c, next) => {
+    // Once per request: a second limit would wrap a body the first already read.
+    if (c.get("bodyLimited")) return next();
+    c.set("bodyLimited", true);
+    return limit(c, async () => {
       // The guard answers (a 400) instead of calling next: that answer is the response.
       const refused = await guard(c, next);
       if (refused instanceof Response) c.res = refused;
     });
+  };
 }

@@ -8,6 +8,8 @@ export type AppEnv = {
     principal?: Principal;
     /** The caller's address, as `resolveClientIp` settled it (see TRUSTED_PROXIES). */
     clientIp?: string;
+    /** `limitBody` ran: the admin-wide limit, or a route's own (whichever came first). */
+    bodyLimited?: true;
   };
 };
 

@@ -33,13 +33,15 @@ export const AUTH_BODY_LIMIT_BYTES = 16 * 1024;
 /** Better Auth's own routes under /api/auth, plus the setup status the Studio reads first. */
 export function registerAuthRoutes(app: ApiApp, runtime: { client: HogsendClient }) {
   const { client } = runtime;
-  app.on(["GET", "POST"], `${AUTH_BASE_PATH}/*`, limitBody(AUTH_BODY_LIMIT_BYTES), (c) => {
+  app.on(["GET", "POST"], `${AUTH_BASE_PATH}/*`, limitBody(AUTH_BODY_LIMIT_BYTES), async (c) => {
     // Better Auth takes a forwarded header only when it holds a single address; hand it the
     // one we resolve (x-real-ip, first x-forwarded-for entry, socket) so its per-IP sign-in
     // limit never falls back to one bucket shared by everyone.
     const headers = new Headers(c.req.raw.headers);
     headers.set(CLIENT_IP_HEADER, clientIp(c));
-    return client.auth.handler(new Request(c.req.raw, { headers }));
+    // The body limit (and its JSON check) read the body already: hand over the text it kept.
+    const body = c.req.method === "POST" ? await c.req.text() : undefined;
+    return client.auth.handler(new Request(c.req.url, { method: c.req.method, headers, body }));
   });
   app.openapi(statusRoute, async (c) =>
     c.json({ needsSetup: (await countStudioUsers(client.db.db)) === 0 }, 200),
