@@ -132,10 +132,13 @@ describe("enterJourney", () => {
     expect(await logsOf(input.hatchetRunId)).toHaveLength(1);
     expect(await logsOf(other.hatchetRunId)).toHaveLength(0);
 
-    // Once the live enrollment ends, a new run enters.
+    // Once the live enrollment ends, a run of another trigger event enters; another delivery of
+    // the same event (Hatchet delivers at least once, each time a new run) still does not.
     if (!state) throw new Error("first entry refused");
     await finishJourneyState(handle.db, state.id, { status: "exited", exitReason: "test" });
-    expect(await enterJourney(handle.db, other)).toMatchObject({ hatchetRunId: other.hatchetRunId });
+    expect(await enterJourney(handle.db, other)).toBeUndefined();
+    const next = { ...other, triggerEventId: randomUUID() };
+    expect(await enterJourney(handle.db, next)).toMatchObject({ hatchetRunId: next.hatchetRunId });
   });
 
   it("lets exactly one of many concurrent runs enter", async () => {

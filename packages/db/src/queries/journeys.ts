@@ -17,6 +17,20 @@ export async function journeyStateById(db: Queryable, id: string): Promise<Journ
   return row;
 }
 
+/** The enrollment a trigger event made in a journey (at most one: a unique index). */
+export async function findStateByTriggerEvent(
+  db: Queryable,
+  journeyId: string,
+  triggerEventId: string,
+): Promise<JourneyState | undefined> {
+  const [row] = await db
+    .select()
+    .from(journeyStates)
+    .where(and(eq(journeyStates.journeyId, journeyId), eq(journeyStates.triggerEventId, triggerEventId)))
+    .limit(1);
+  return row;
+}
+
 export async function findStateByRunId(
   db: Queryable,
   hatchetRunId: string,

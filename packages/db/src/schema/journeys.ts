@@ -51,6 +51,11 @@ export const journeyStates = pgTable(
       .on(sql`coalesce(${t.tenantId}, '')`, t.userKey, t.journeyId)
       .where(sql`${t.status} in ('active', 'waiting')`),
     uniqueIndex("journey_states_hatchet_run_key").on(t.hatchetRunId),
+    // One enrollment per trigger event and journey: Hatchet delivers an event at least once, and
+    // a second delivery (a second run) must not enroll the user again once the first finished.
+    uniqueIndex("journey_states_trigger_event_key")
+      .on(t.journeyId, t.triggerEventId)
+      .where(sql`${t.triggerEventId} is not null`),
     index("journey_states_journey_status_idx").on(t.journeyId, t.status),
     index("journey_states_user_key_idx").on(t.userKey, t.startedAt),
     index("journey_states_waiting_for_idx")

@@ -4,6 +4,7 @@ import {
   type EnrollmentRead,
   enterJourney,
   findStateByRunId,
+  findStateByTriggerEvent,
   finishJourneyState,
   insertJourneyLog,
   type JourneyState,
@@ -120,9 +121,13 @@ async function enroll(
       message: `entered on ${event.name}`,
     })) ??
     // Refused: a replay of this run that enrolled meanwhile continues as that enrollment; any
-    // other conflict is another live enrollment.
+    // other conflict is another live enrollment, or this event's enrollment by an earlier
+    // delivery of it (Hatchet delivers at least once, each delivery a run of its own).
     (await findStateByRunId(db, runId));
-  return state ?? skip("already active");
+  if (state) return state;
+  return (await findStateByTriggerEvent(db, meta.id, event.id))
+    ? skip("already enrolled by this event")
+    : skip("already active");
 }
 
 function toJourneyUser(contact: Contact, event: JourneyUser["event"]): JourneyUser {
