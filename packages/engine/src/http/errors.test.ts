@@ -30,6 +30,16 @@ describe("the error handler", () => {
     ).toBe(400);
   });
 
+  it("answers an unreachable database with 503 and Retry-After, also when wrapped", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    for (const error of [refused, new Error("Failed query", { cause: refused })]) {
+      const res = await appThrowing(error).app.request("/");
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("DEPENDENCY_UNAVAILABLE");
+    }
+  });
+
   it("keeps anything else a logged 500, and a client HTTPException its own status", async () => {
     const unique = appThrowing(Object.assign(new Error("duplicate key"), { code: "23505" }));
     expect((await unique.app.request("/")).status).toBe(500);

@@ -57,6 +57,35 @@ function clientDataError(err: unknown): { sqlstate: string; message: string } | 
   return undefined;
 }
 
+/** Errors meaning the database cannot be reached or is going away (socket, postgres.js, SQLSTATE). */
+const DATABASE_DOWN = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up, recovering)
+  "53300", // too_many_connections
+]);
+
+function databaseDown(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && DATABASE_DOWN.has(code)) return true;
+  }
+  return false;
+}
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const DATABASE_DOWN_RETRY_AFTER_S = 5;
+
 /** The single place errors become HTTP: AppErrors by code, anything else a logged 500. */
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
@@ -67,6 +96,15 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
         | undefined;
       if (code) return errorResponse(c, code, err.message || code);
       if (err.status < 500) return c.json(errorBody(c, "VALIDATION_FAILED", err.message), err.status);
+    }
+    if (databaseDown(err)) {
+      logger.warn("the database is unreachable: answering 503", {
+        requestId: c.get("requestId"),
+        path: c.req.path,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      c.header("Retry-After", String(DATABASE_DOWN_RETRY_AFTER_S));
+      return errorResponse(c, "DEPENDENCY_UNAVAILABLE", "The database is unreachable; retry shortly");
     }
     const data = clientDataError(err);
     if (data) {
