@@ -77,6 +77,12 @@ export const envSections = {
       .positive()
       .default(1_000)
       .describe("Deadline for each dependency probe of /v1/health"),
+    HEALTH_CACHE_MS: z.coerce
+      .number({ message: "must be a number" })
+      .int()
+      .min(0)
+      .default(1_000)
+      .describe("/v1/health probes at most once per this interval; requests in between share the answer"),
   },
   Database: databaseEnvShape,
   Redis: {

@@ -40,9 +40,11 @@ function appWith(overrides: Record<string, string | undefined>, journal: Journal
   return createApp(testRuntime(client, { clientJournal: journal }));
 }
 
-async function health(app: ReturnType<typeof appWith>) {
-  const res = await app.request("/v1/health");
-  return { status: res.status, body: (await res.json()) as HealthReport };
+const ADMIN_KEY = `adm_${randomUUID()}${randomUUID()}`;
+
+async function health(app: ReturnType<typeof appWith>, key?: string) {
+  const res = await app.request("/v1/health", key ? { headers: { authorization: `Bearer ${key}` } } : {});
+  return { status: res.status, body: (await res.json()) as HealthReport & { checkedAt: string } };
 }
 
 describe("GET /v1/health", () => {
@@ -142,6 +144,40 @@ describe("GET /v1/health", () => {
     expect(body.schema).toEqual({ engine: null, client: null });
   });
 
+  it("shows error texts (they name hosts) to an admin key only", async () => {
+    const closedPort = await getFreePort();
+    const app = appWith({
+      DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${closedPort}/nope`,
+      HEALTH_PROBE_TIMEOUT_MS: "500",
+      ADMIN_API_KEY: ADMIN_KEY,
+    });
+    const anonymous = await health(app);
+    expect(anonymous.body.components.database.status).toBe("down");
+    expect(JSON.stringify(anonymous.body)).not.toContain(String(closedPort));
+    expect(anonymous.body.components.database).not.toHaveProperty("error");
+    expect((await health(app, "hsk_not_a_key")).body.components.database).not.toHaveProperty("error");
+    const admin = await health(app, ADMIN_KEY);
+    expect(admin.body.components.database.error).toBeTruthy();
+  });
+
+  it("probes at most once per HEALTH_CACHE_MS, and serves a liveness route that probes nothing", async () => {
+    const app = appWith({ HEALTH_CACHE_MS: "60000" });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => health(app)));
+    expect(new Set(answers.map((a) => a.body.checkedAt)).size).toBe(1);
+    const fresh = appWith({ HEALTH_CACHE_MS: "0" });
+    const first = await health(fresh);
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await health(fresh)).body.checkedAt).not.toBe(first.body.checkedAt);
+
+    const down = appWith({
+      DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:9/nope",
+      HEALTH_PROBE_TIMEOUT_MS: "300",
+    });
+    const live = await down.request("/v1/health/live");
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: "live" });
+  });
+
   it("reports Hatchet down when its port does not answer, without failing the endpoint", async () => {
     const closedPort = await getFreePort();
     const { status, body } = await health(appWith({ HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${closedPort}` }));
@@ -151,8 +187,12 @@ describe("GET /v1/health", () => {
 
   it("reports the worker from its heartbeats without changing the status", async () => {
     const namespace = `health_${randomUUID().slice(0, 8)}`;
-    const app = appWith({ HATCHET_CLIENT_NAMESPACE: namespace });
-    const none = await health(app);
+    const app = appWith({
+      HATCHET_CLIENT_NAMESPACE: namespace,
+      HEALTH_CACHE_MS: "0",
+      ADMIN_API_KEY: ADMIN_KEY,
+    });
+    const none = await health(app, ADMIN_KEY);
     expect(none.body.status).toBe("healthy");
     expect(none.body.components.worker).toMatchObject({ status: "down", lastSeenAt: null, live: 0 });
     expect(none.body.components.worker.error).toMatch(/is the worker running/);
@@ -163,12 +203,12 @@ describe("GET /v1/health", () => {
     const stale = Date.now() - WORKER_STALE_AFTER_MS - 5_000;
     await redis.zadd(key, stale, "worker-crashed");
     await new Promise((r) => setTimeout(r, 50));
-    const up = (await health(app)).body.components.worker;
+    const up = (await health(app, ADMIN_KEY)).body.components.worker;
     expect(up).toMatchObject({ status: "up", live: 1 });
     expect(Date.now() - Date.parse(up.lastSeenAt ?? "")).toBeLessThan(5_000);
 
     await beating.stop();
-    const gone = (await health(app)).body.components.worker;
+    const gone = (await health(app, ADMIN_KEY)).body.components.worker;
     expect(gone).toMatchObject({ status: "down", live: 0, lastSeenAt: new Date(stale).toISOString() });
     await redis.quit();
   });
