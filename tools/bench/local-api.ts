@@ -181,7 +181,7 @@ async function mintIngestKey(databaseUrl: string): Promise<string> {
   try {
     const created = await createApiKey(handle.db, {
       name: "bench-ingest",
-      scopes: ["ingest"],
+      scopes: ["ingest", "send"],
       createdBy: "bench",
     });
     return created.secret;

@@ -87,11 +87,12 @@ async function ensureDevIngestKey(db: Database, path: string): Promise<{ secret:
   const stored = await readTrimmed(path);
   if (stored) {
     const check = await verifyApiKey(db, stored);
-    if (check.ok && check.key.scopes.includes("ingest")) return { secret: stored, created: false };
+    if (check.ok && check.key.scopes.includes("ingest") && check.key.scopes.includes("send"))
+      return { secret: stored, created: false };
   }
   const { key, secret } = await createApiKey(db, {
     name: "pnpm dev ingest key",
-    scopes: ["ingest"],
+    scopes: ["ingest", "send"],
     createdBy: "pnpm dev",
   });
   await recordAudit(db, "system", {

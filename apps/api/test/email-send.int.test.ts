@@ -28,6 +28,7 @@ let client: HogsendClient;
 let app: ReturnType<typeof createApp>;
 let runtime: Runtime;
 let sql: postgres.Sql;
+let sendKey: string;
 let ingestKey: string;
 let readKey: string;
 
@@ -50,6 +51,7 @@ beforeAll(async () => {
   runtime.start();
   app = createApp(runtime);
   sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  sendKey = (await createApiKey(client.db.db, { name: "send", scopes: ["send"], createdBy: "test" })).secret;
   ingestKey = (await createApiKey(client.db.db, { name: "ingest", scopes: ["ingest"], createdBy: "test" }))
     .secret;
   readKey = (await createApiKey(client.db.db, { name: "read", scopes: ["read"], createdBy: "test" })).secret;
@@ -65,7 +67,7 @@ beforeEach(() => resend.reset());
 
 type SendAnswer = { emailSendId: string; status: string; reason?: string; duplicate: boolean };
 
-function post(body: unknown, headers: Record<string, string> = {}, key = ingestKey) {
+function post(body: unknown, headers: Record<string, string> = {}, key = sendKey) {
   return app.request("/v1/emails", {
     method: "POST",
     body: JSON.stringify(body),
@@ -240,7 +242,7 @@ describe("POST /v1/emails", () => {
     expect(await sql`select 1 from contacts where email = 'eve@example.com'`).toHaveLength(0);
   });
 
-  it("needs an ingest key: 401 without one, 403 for a read key", async () => {
+  it("needs a send key: 401 without one, 403 for a read or an ingest key", async () => {
     const anonymous = await app.request("/v1/emails", {
       method: "POST",
       body: JSON.stringify(receipt("fay@example.com")),
@@ -248,6 +250,10 @@ describe("POST /v1/emails", () => {
     });
     expect(anonymous.status).toBe(401);
     expect((await post(receipt("fay@example.com"), {}, readKey)).status).toBe(403);
+    // Ingesting events is not sending email: a key that may do the one cannot do the other.
+    const ingest = await post(receipt("fay@example.com"), {}, ingestKey);
+    expect(ingest.status).toBe(403);
+    expect(JSON.stringify(await ingest.json())).toContain('"requiredOneOf":["send","full-admin"]');
   });
 });
 
@@ -392,7 +398,7 @@ describe("POST /v1/emails rate limit", () => {
     );
     try {
       const limitedApp = createApp(createRuntime(limited, content));
-      const key = (await createApiKey(limited.db.db, { name: "rl", scopes: ["ingest"], createdBy: "test" }))
+      const key = (await createApiKey(limited.db.db, { name: "rl", scopes: ["send"], createdBy: "test" }))
         .secret;
       const call = () =>
         limitedApp.request("/v1/emails", {

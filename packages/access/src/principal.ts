@@ -6,13 +6,14 @@ export type Principal =
   | { kind: "api_key"; keyId: string; scopes: ApiKeyScope[] }
   | { kind: "admin_key" };
 
-/** What a route needs: reading admin data, changing it, or ingesting events. */
-export type Access = "read" | "write" | "ingest";
+/** What a route needs: reading admin data, changing it, ingesting events, or sending email. */
+export type Access = "read" | "write" | "ingest" | "send";
 
 const SATISFIES: Record<Access, ApiKeyScope[]> = {
   read: ["read", "full-admin"],
   write: ["full-admin"],
   ingest: ["ingest", "full-admin"],
+  send: ["send", "full-admin"],
 };
 
 export function principalAllows(principal: Principal, access: Access): boolean {

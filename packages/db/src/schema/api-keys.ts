@@ -2,7 +2,11 @@ import { sql } from "drizzle-orm";
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, tenantId } from "./columns.js";
 
-export const API_KEY_SCOPES = ["ingest", "read", "full-admin"] as const;
+/**
+ * `ingest` stores events and contacts; `send` sends email through POST /v1/emails (any template,
+ * to any address: a key to hand out more carefully); `read` reads admin data; `full-admin` all.
+ */
+export const API_KEY_SCOPES = ["ingest", "send", "read", "full-admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Machine credentials. Only a sha256 of the secret is stored, never the secret itself. */

@@ -60,7 +60,7 @@ export function registerEmailRoutes(app: ApiApp, runtime: { client: HogsendClien
     summary: "Send an email from a template",
     middleware: [
       limitBody(),
-      requireAccess("ingest"),
+      requireAccess("send"),
       rateLimit(client.rateLimiter, client.logger, {
         bucket: "emails",
         limit: client.env.EMAIL_SEND_RATE_LIMIT_PER_MINUTE,
