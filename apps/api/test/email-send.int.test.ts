@@ -43,6 +43,7 @@ beforeAll(async () => {
       RESEND_BASE_URL: resend.url,
       API_PUBLIC_URL: "https://hogsend.example.com",
       EMAIL_SEND_RATE_LIMIT_PER_MINUTE: "1000",
+      EMAIL_LINK_HOSTS: "acme.example",
     }),
     { version: "test", role: "api", logger: createLogger({ level: "error", json: true, write: () => {} }) },
   );
@@ -226,6 +227,16 @@ describe("POST /v1/emails", () => {
     });
     expect(receiptSubject.status).toBe(400);
     expect(JSON.stringify(await receiptSubject.json())).toContain("transactional");
+    // A key that can send cannot point the product's own password-reset email somewhere else.
+    const phishing = await post({
+      to: "eve@example.com",
+      template: "password-reset",
+      props: { ...templates["password-reset"].example, resetUrl: "https://acme-example.login.evil/reset" },
+    });
+    expect(phishing.status).toBe(400);
+    const fields = ((await phishing.json()) as { error: { details: { fields: { field: string }[] } } }).error
+      .details.fields;
+    expect(fields.map((f) => f.field)).toEqual(["props.resetUrl"]);
     // A journey's send key, claimed first, would answer the journey with the caller's send.
     const journeyKey = await post({
       to: "eve@example.com",

@@ -189,6 +189,12 @@ export const envSections = {
       .positive()
       .default(3)
       .describe("Permanent bounces after which a contact is suppressed"),
+    EMAIL_LINK_HOSTS: z
+      .string()
+      .optional()
+      .describe(
+        "Hosts (and their subdomains) POST /v1/emails props may link to, comma-separated; API_PUBLIC_URL's host is always allowed. Unset: any",
+      ),
     EMAIL_FREQUENCY_CAP_PER_DAY: z.coerce
       .number({ message: "must be a number" })
       .int()

@@ -1,3 +1,4 @@
+import { AppError } from "@hogsend/core";
 import { createRoute, z } from "@hono/zod-openapi";
 import { rateLimit, requireAccess } from "../../../access/require-access.js";
 import { limitBody } from "../../../http/body-limit.js";
@@ -5,6 +6,7 @@ import { errorResponses } from "../../../http/errors.js";
 import { CallerKeySchema } from "../../../http/idempotency-key.js";
 import type { ApiApp } from "../../../http/types.js";
 import type { HogsendClient } from "../../../platform/client.js";
+import { linkHostsAllowed, propWithForeignLink } from "../link-hosts.js";
 import type { Mailer } from "../mailer.js";
 
 const SendEmailBodySchema = z
@@ -80,8 +82,25 @@ export function registerEmailRoutes(app: ApiApp, runtime: { client: HogsendClien
     },
   });
 
+  const linkHosts = linkHostsAllowed(client.env.EMAIL_LINK_HOSTS, client.publicUrl);
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
+    const foreign = linkHosts && propWithForeignLink(body.props ?? {}, linkHosts);
+    if (foreign)
+      throw new AppError(
+        "VALIDATION_FAILED",
+        `props.${foreign.field}: links to ${foreign.host}, not an allowed host`,
+        {
+          details: {
+            fields: [
+              {
+                field: `props.${foreign.field}`,
+                message: `links to ${foreign.host}; EMAIL_LINK_HOSTS allows ${linkHosts.join(", ")}`,
+              },
+            ],
+          },
+        },
+      );
     const { "idempotency-key": headerKey } = c.req.valid("header");
     // The caller has its answer once the send is recorded; delivery is the mailer's business.
     const { send, created } = await mailer.enqueue({
