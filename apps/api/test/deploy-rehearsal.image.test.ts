@@ -206,8 +206,15 @@ describe("deployment rehearsal (built output)", () => {
 
     const m = await migrate(db.url);
     expect(m.code, m.stderr).toBe(0);
-    const after = await health(url);
-    expect(after.code).toBe(200);
+    // Health answers are shared for HEALTH_CACHE_MS (1 s): ready again within it.
+    const after = await eventually(
+      "healthy once migrated",
+      async () => {
+        const h = await health(url);
+        return h.code === 200 && h;
+      },
+      { timeoutMs: 10_000 },
+    );
     expect(after.body.status).toBe("healthy");
     expect(await api.stop("SIGTERM")).toBe(0);
   });
