@@ -3,6 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApiKey, createStudioAdmin, ensureBootstrapApiKey, ensureFirstAdmin } from "@hogsend/access";
+import { getFreePort } from "@hogsend/devstack";
 import { createTestDatabase, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { serveApp } from "../http/serve.js";
@@ -187,6 +188,46 @@ describe("Studio sign-in", () => {
       expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
       expect(statuses.at(-1)).toBe(429);
     });
+  });
+
+  it("with Redis down: sign-in fails closed with 503, keys and ingest keep working, rate limits fail open", async () => {
+    const closed = await getFreePort();
+    const lines: string[] = [];
+    const env = testEnv(stack, {
+      DATABASE_URL: database.url,
+      ADMIN_API_KEY: ADMIN_KEY,
+      REDIS_URL: `redis://127.0.0.1:${closed}`,
+    });
+    const client = createHogsendClient(env, {
+      version: "test",
+      role: "api",
+      logger: createLogger({ level: "warn", json: true, write: (line) => lines.push(line) }),
+    });
+    clients.push(client);
+    const app = createApp(testRuntime(client));
+    // Sessions live in Redis: no sign-in while it is away, and a clear answer rather than a 500.
+    const signIn = await app.request(
+      "/api/auth/sign-in/email",
+      json({ email: "nobody@example.com", password: "wrong-password" }, { "x-real-ip": "203.0.113.99" }),
+    );
+    expect(signIn.status).toBe(503);
+    expect(signIn.headers.get("retry-after")).toBe("5");
+    expect(((await signIn.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Redis is unreachable/,
+    );
+    // API keys are checked against Postgres; the admin window fails open, saying so in the log.
+    expect((await app.request("/v1/admin/api-keys", bearer(ADMIN_KEY))).status).toBe(200);
+    const { secret } = await createApiKey(client.db.db, {
+      name: "redis down",
+      scopes: ["ingest"],
+      createdBy: "t",
+    });
+    const ingest = await app.request(
+      "/v1/events",
+      bearer(secret, json({ name: "seen_without_redis", userId: `u_${randomUUID()}` })),
+    );
+    expect(ingest.status).toBe(202);
+    expect(lines.join("\n")).toContain("rate limiter unavailable; request not counted");
   });
 
   it("reports needsSetup until the first admin exists", async () => {

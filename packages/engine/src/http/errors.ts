@@ -75,12 +75,15 @@ const DATABASE_DOWN = new Set([
   "53300", // too_many_connections
 ]);
 
-function databaseDown(err: unknown): boolean {
+/** Which dependency an error says is unreachable: Postgres (or a socket), or Redis (ioredis's own errors). */
+function dependencyDown(err: unknown): "database" | "redis" | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && DATABASE_DOWN.has(code)) return true;
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    // ioredis gives up on a command with these while Redis is away (maxRetriesPerRequest, offline queue off).
+    if (name === "MaxRetriesPerRequestError" || message === "Connection is closed.") return "redis";
+    if (typeof code === "string" && DATABASE_DOWN.has(code)) return "database";
   }
-  return false;
+  return undefined;
 }
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
@@ -97,14 +100,19 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
       if (code) return errorResponse(c, code, err.message || code);
       if (err.status < 500) return c.json(errorBody(c, "VALIDATION_FAILED", err.message), err.status);
     }
-    if (databaseDown(err)) {
-      logger.warn("the database is unreachable: answering 503", {
+    const down = dependencyDown(err);
+    if (down) {
+      logger.warn(`${down === "redis" ? "Redis" : "the database"} is unreachable: answering 503`, {
         requestId: c.get("requestId"),
         path: c.req.path,
         error: err instanceof Error ? err.message : String(err),
       });
       c.header("Retry-After", String(DATABASE_DOWN_RETRY_AFTER_S));
-      return errorResponse(c, "DEPENDENCY_UNAVAILABLE", "The database is unreachable; retry shortly");
+      return errorResponse(
+        c,
+        "DEPENDENCY_UNAVAILABLE",
+        `${down === "redis" ? "Redis" : "The database"} is unreachable; retry shortly`,
+      );
     }
     const data = clientDataError(err);
     if (data) {
