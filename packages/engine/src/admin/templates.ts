@@ -96,7 +96,8 @@ const previewRoute = createRoute({
     query: z.object({
       props: z
         .string()
-        .max(16_384)
+        // Percent-encoded, 2,000 characters fit the server's header limit (MAX_HEADER_BYTES).
+        .max(2_000)
         .optional()
         .transform((value, ctx): unknown => {
           if (value === undefined) return undefined;

@@ -20,6 +20,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Request line plus headers, at most. */
+export const MAX_HEADER_BYTES = 32 * 1024;
+
 /** Serves the app on `port` with the request and keep-alive timeouts; resolves once it listens. */
 export function serveApp(
   app: Hono<never> | { fetch: Hono["fetch"] },
@@ -39,6 +42,10 @@ export function serveApp(
           headersTimeout: requestTimeout,
           // How often Node checks those timeouts (its default, 30 s, would double a 30 s timeout).
           connectionsCheckingInterval: Math.min(requestTimeout, 5_000),
+          // Room for the longest URL a route documents (a template preview's props, 2,000
+          // characters, up to 12 bytes each once percent-encoded): Node's 16 KB default answered
+          // some with 431 or a reset connection.
+          maxHeaderSize: MAX_HEADER_BYTES,
         },
       },
       (info) => {

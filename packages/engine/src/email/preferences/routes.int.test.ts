@@ -214,6 +214,21 @@ describe("POST /v1/email/unsubscribe", () => {
     await expectUntouched(contact, send);
   });
 
+  it("answers a malformed multipart body with a 400 page, changing nothing", async () => {
+    const contact = await createContact();
+    const send = await createSend(contact, "onboarding");
+    const t = token("unsubscribe", { contactId: contact.id, category: "onboarding", sendId: send.id });
+    // A boundary the body never uses: the form cannot be parsed (a fuzzer's find).
+    const res = await post(
+      `/v1/email/unsubscribe?token=${t}`,
+      "--other\r\ngarbage\r\n",
+      "multipart/form-data; boundary=351bb1b04583be20ac52705693a9e74b",
+    );
+    expect(res.status).toBe(400);
+    expectPageHeaders(res);
+    await expectUntouched(contact, send);
+  });
+
   it("one-click with a token naming no category unsubscribes from all; multipart bodies work too", async () => {
     const contact = await createContact();
     const body = new FormData();

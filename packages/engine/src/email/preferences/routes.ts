@@ -298,6 +298,15 @@ function formBodyOnly(): MiddlewareHandler<AppEnv> {
     const isForm =
       type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
     if ((type !== "" && !isForm) || (type === "" && hasBody)) return sendPage(c, 415, unsupportedBodyPage());
+    if (isForm) {
+      // Parsed here (Hono keeps the result for the route) so a malformed form is this page's
+      // 400, not the API's JSON error envelope.
+      try {
+        await c.req.parseBody({ all: true });
+      } catch {
+        return sendPage(c, 400, invalidRequestPage());
+      }
+    }
     await next();
   };
 }
