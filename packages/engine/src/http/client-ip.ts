@@ -26,13 +26,16 @@ function isTrusted(trusted: BlockList, address: string): boolean {
   return family !== 0 && trusted.check(address, family === 6 ? "ipv6" : "ipv4");
 }
 
+/** The peer's address; undefined only for a request that came from inside the process. */
 function socketAddress(c: Context): string | undefined {
+  // In-process requests (app.request in tests, an embedding app) carry no Node request at all.
+  if (!(c.env as { incoming?: unknown } | undefined)?.incoming) return undefined;
   try {
     const address = getConnInfo(c).remote.address;
-    return address ? normalize(address) : undefined;
+    // A socket gone before we looked: not a reason to believe the headers.
+    return address ? normalize(address) : "unknown";
   } catch {
-    // In-process requests (app.request in tests, an embedding app) have no socket.
-    return undefined;
+    return "unknown";
   }
 }
 
