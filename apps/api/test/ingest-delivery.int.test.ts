@@ -156,7 +156,13 @@ describe("ingest delivery", () => {
       },
       { timeoutMs: 60_000 },
     );
-    const [state] = await sql()`select status, waiting_for from journey_states where user_key = ${contactId}`;
+    // The checkpoint is logged before the run finishes (and a replay after an eviction logs it
+    // first too): the completion follows it.
+    const state = await eventually("the run to complete", async () => {
+      const [row] = await sql()<{ status: string; waiting_for: string | null }[]>`
+        select status, waiting_for from journey_states where user_key = ${contactId}`;
+      return row?.status === "completed" && row;
+    });
     expect(state).toMatchObject({ status: "completed", waiting_for: null });
   }, 120_000);
 
