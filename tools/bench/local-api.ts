@@ -151,7 +151,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       return started;
     };
     await waitHealthy(url, api, options.worker && !options.deferWorker ? launchWorker() : undefined);
-    log(`api up on ${url} (${entry}, NODE_ENV=production)${worker ? `, worker up (${workerEntry})` : ""}`);
+    log(
+      `api up on ${url} (${entry}, NODE_ENV=${env.NODE_ENV})${worker ? `, worker up (${workerEntry})` : ""}`,
+    );
     return {
       url,
       key,
