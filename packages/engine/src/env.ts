@@ -407,6 +407,14 @@ function isPlainHttpOffLoopback(value: string): boolean {
 export type Env = z.output<typeof envSchema>;
 
 /**
+ * Hands the Hatchet SDK what it reads from the process environment only, from the validated
+ * env: the gRPC compression our patch of it (patches/) adds.
+ */
+export function exportHatchetSdkEnv(env: Pick<Env, "HATCHET_CLIENT_GRPC_COMPRESSION">): void {
+  process.env.HATCHET_CLIENT_GRPC_COMPRESSION = env.HATCHET_CLIENT_GRPC_COMPRESSION;
+}
+
+/**
  * The provider in effect: the explicit EMAIL_PROVIDER, else resend, except outside production
  * with no provider key at all, where a newcomer gets the outbox and sees mail without an account.
  * Call it on a source the schema accepted (EMAIL_PROVIDER is then a known id or unset).

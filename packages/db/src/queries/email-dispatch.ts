@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import type { EmailSend } from "../schema/email.js";
+import { type PreferenceFacts, preferencesFromRow } from "./preference-facts.js";
 
 /** The channel the dispatcher listens on; recording a queued send notifies it. */
 export const EMAIL_SENDS_CHANNEL = "hogsend_email_sends";
@@ -19,14 +20,7 @@ export type ClaimedSend = Pick<
   | "attempts"
   | "createdAt"
 > & {
-  preferences:
-    | {
-        unsubscribedAll: boolean;
-        optedOutCategories: string[];
-        suppressed: boolean;
-        suppressedReason: string | null;
-      }
-    | undefined;
+  preferences: PreferenceFacts;
   /** The contact's other non-transactional emails sent in the last 24 h (the frequency cap's count; 0 uncounted). */
   sentInLastDay: number;
 };
@@ -132,14 +126,7 @@ function toClaimed(r: Record<string, unknown>): ClaimedSend {
     journeyId: r.journey_id as string | null,
     attempts: r.attempts as number,
     createdAt: new Date(r.created_at as string | Date),
-    preferences: r.has_preferences
-      ? {
-          unsubscribedAll: r.unsubscribed_all as boolean,
-          optedOutCategories: (r.opted_out_categories ?? []) as string[],
-          suppressed: r.suppressed as boolean,
-          suppressedReason: r.suppressed_reason as string | null,
-        }
-      : undefined,
+    preferences: preferencesFromRow(r),
     sentInLastDay: r.sent_in_last_day as number,
   };
 }

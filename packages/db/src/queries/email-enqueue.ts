@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { type PreferenceFacts, preferencesFromRow } from "./preference-facts.js";
 
 /** Who a send is for, as the caller named them: exactly one lookup applies (id, else user id, else address). */
 export interface EnqueueLookup {
@@ -22,14 +23,7 @@ export interface EnqueueFacts {
   existingSendId: string | undefined;
   /** The contact the lookup found; deleted contacts only by id (so the caller can say so). */
   contact: { id: string; email: string | null; deleted: boolean } | undefined;
-  preferences:
-    | {
-        unsubscribedAll: boolean;
-        optedOutCategories: string[];
-        suppressed: boolean;
-        suppressedReason: string | null;
-      }
-    | undefined;
+  preferences: PreferenceFacts;
   /** The enrollment's status; undefined when no state was asked for, `gone` when it is missing. */
   enrollment: string | undefined;
   sentInLastDay: number;
@@ -107,14 +101,7 @@ export async function readEnqueueFacts(sql: Sql, lookup: EnqueueLookup): Promise
           deleted: row.contact_deleted as boolean,
         }
       : undefined,
-    preferences: row.has_preferences
-      ? {
-          unsubscribedAll: row.unsubscribed_all as boolean,
-          optedOutCategories: (row.opted_out_categories ?? []) as string[],
-          suppressed: row.suppressed as boolean,
-          suppressedReason: row.suppressed_reason as string | null,
-        }
-      : undefined,
+    preferences: preferencesFromRow(row),
     enrollment: (row.enrollment as string | null) ?? undefined,
     sentInLastDay: row.sent_in_last_day as number,
     lastJourneySentAt: row.last_journey_sent_at ? new Date(row.last_journey_sent_at as string) : undefined,

@@ -14,7 +14,7 @@ import { type EmailProvider, hostPortFromHatchetToken } from "@hogsend/core";
 import { createDb, type DbHandle } from "@hogsend/db";
 import { createPostHogAnalytics, createPostHogPersons } from "@hogsend/plugin-posthog";
 import { Redis } from "ioredis";
-import type { Env } from "../env.js";
+import { type Env, exportHatchetSdkEnv } from "../env.js";
 import { createEmailProvider } from "./email-providers/email-providers.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from "./rate-limit.js";
@@ -110,10 +110,8 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
     logger.warn("REDIS_URL is not set: running without Redis (development only)");
   }
   const hatchetHostPort = env.HATCHET_CLIENT_HOST_PORT ?? hostPortFromHatchetToken(env.HATCHET_CLIENT_TOKEN);
-  // The SDK takes its channel's compression from the process environment only (our patch of it,
-  // patches/): hand it the validated value before it opens its channels.
-  // biome-ignore lint/style/noProcessEnv: a write for the SDK, of a value env.ts validated.
-  process.env.HATCHET_CLIENT_GRPC_COMPRESSION = env.HATCHET_CLIENT_GRPC_COMPRESSION;
+  // Before the SDK opens its channels: it reads their compression from the process environment.
+  exportHatchetSdkEnv(env);
   const hatchet = HatchetClient.init({
     token: env.HATCHET_CLIENT_TOKEN,
     host_port: hatchetHostPort,
