@@ -2,6 +2,7 @@
  * The benchmark's events: product events as an app would send them, spread over a pool of
  * users. Seeded, so the api run and the direct-Postgres baseline write the same rows.
  */
+import { seededRandom } from "@hogsend/devstack";
 
 export interface BenchEvent {
   name: string;
@@ -25,18 +26,6 @@ export const BENCH_EVENT_NAMES = EVENT_MIX.map(([name]) => name);
 const TOTAL_WEIGHT = EVENT_MIX.reduce((sum, [, w]) => sum + w, 0);
 const PLANS = ["free", "starter", "pro", "enterprise"] as const;
 const PATHS = ["/", "/projects", "/projects/new", "/settings", "/billing", "/docs/getting-started"] as const;
-
-/** Small fast PRNG (mulberry32): a sequence reproducible from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)] as T;

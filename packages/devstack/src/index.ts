@@ -11,4 +11,5 @@ export { HATCHET_ENGINE_TAG, type HatchetHandle, type HatchetRoute, startHatchet
 export { findWorkspaceRoot, hogsendDir } from "./paths.js";
 export { ensureDatabase, identifier, type PostgresHandle, startPostgres } from "./postgres.js";
 export { type RedisHandle, startRedis } from "./redis.js";
+export { seededRandom } from "./seeded-random.js";
 export { HOST_PORTS, type Stack, type StackEnv, type StartStackOptions, startStack } from "./stack.js";

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { seededRandom } from "../seeded-random.js";
 import type { SendLedger } from "./send-ledger.js";
 
 /** One request a fake vendor received, as the test asserts on it. */
@@ -62,6 +63,34 @@ export interface FakeRateLimit {
   burst: number;
 }
 
+/**
+ * Faults drawn at random per vendor request, as a flaky vendor would answer: shares of 0 to 1 of
+ * all requests. The draw is seeded, so the same seed gives the same faults in the same arrival order.
+ */
+export interface FaultMix {
+  /** Answered 429 with `Retry-After`. */
+  rateLimited?: number;
+  /** Answered 500. */
+  serverError?: number;
+  /**
+   * Accepted by the vendor, then never answered: the client's own timeout fires, and only the
+   * vendor's idempotency keeps its retry from delivering twice.
+   */
+  timeout?: number;
+  seed?: number;
+  /** `Retry-After` of the 429s (default 1). */
+  retryAfterSeconds?: number;
+  /** How long an unanswered request is held before its connection is closed (default 60 s). */
+  holdMs?: number;
+}
+
+/** Faults a `FaultMix` injected, by kind. */
+export interface InjectedFaults {
+  rateLimited: number;
+  serverError: number;
+  timeout: number;
+}
+
 export interface FakeVendorOptions {
   /**
    * Keep every request (method, path, headers, body) in `requests` for tests to assert on
@@ -72,6 +101,8 @@ export interface FakeVendorOptions {
   port?: number;
   /** Enforce a request limit (default: none). */
   rateLimit?: FakeRateLimit;
+  /** Inject random faults (default: none). */
+  faults?: FaultMix;
 }
 
 /** Counters of a fake, as `stats()` and `GET /__stats` report them. */
@@ -87,6 +118,8 @@ export interface FakeVendorStats {
   rateLimited: number;
   /** Connections closed without an answer by a drop script. */
   dropped: number;
+  /** Faults the `faults` mix injected (all zero without one). */
+  faults: InjectedFaults;
   /** From the send ledger, for email vendors. */
   accepted?: number;
   keys?: number;
@@ -206,6 +239,29 @@ function createRequestLimiter(limit: FakeRateLimit) {
   };
 }
 
+type FaultKind = keyof InjectedFaults;
+
+/** Draws the fault, if any, for each request in turn. */
+function createFaultDraw(mix: FaultMix): () => FaultKind | undefined {
+  const shares: [FaultKind, number][] = [
+    ["rateLimited", mix.rateLimited ?? 0],
+    ["serverError", mix.serverError ?? 0],
+    ["timeout", mix.timeout ?? 0],
+  ];
+  const total = shares.reduce((sum, [, share]) => sum + share, 0);
+  if (shares.some(([, share]) => !(share >= 0)) || total > 1)
+    throw new Error(`fault shares must be 0 to 1 and sum to at most 1, got ${JSON.stringify(mix)}`);
+  const random = seededRandom(mix.seed ?? 1);
+  return () => {
+    let draw = random();
+    for (const [kind, share] of shares) {
+      if (draw < share) return kind;
+      draw -= share;
+    }
+    return undefined;
+  };
+}
+
 type Counted<T> = T & { times: number; after: number };
 
 /** Takes the next script for one request: honours `after`, then counts down `times`. */
@@ -240,12 +296,15 @@ export async function startFakeVendor(
   let delays: Required<DelayScript>[] = [];
   let drops: Counted<Required<Pick<DropScript, "process">>>[] = [];
   const limiter = options.rateLimit ? createRequestLimiter(options.rateLimit) : undefined;
+  const drawFault = options.faults ? createFaultDraw(options.faults) : () => undefined;
+  const noFaults = (): InjectedFaults => ({ rateLimited: 0, serverError: 0, timeout: 0 });
   const counters = {
     requests: 0,
     byPath: {} as Record<string, number>,
     byStatus: {} as Record<string, number>,
     rateLimited: 0,
     dropped: 0,
+    faults: noFaults(),
   };
   // Held requests, released early on reset() and close() so no handler is left pending.
   const held = new Map<NodeJS.Timeout, () => void>();
@@ -273,6 +332,7 @@ export async function startFakeVendor(
     byStatus: { ...counters.byStatus },
     rateLimited: counters.rateLimited,
     dropped: counters.dropped,
+    faults: { ...counters.faults },
     ...definition.ledger?.summary(),
   });
 
@@ -297,6 +357,7 @@ export async function startFakeVendor(
     counters.byStatus = {};
     counters.rateLimited = 0;
     counters.dropped = 0;
+    counters.faults = noFaults();
     limiter?.reset();
     definition.reset?.();
   };
@@ -333,6 +394,37 @@ export async function startFakeVendor(
     };
   };
 
+  const hold = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        resolve();
+      }, ms);
+      held.set(timer, resolve);
+    });
+
+  async function injectFault(
+    res: ServerResponse,
+    request: RecordedRequest,
+    fault: FaultKind,
+    arrivedIn: number,
+  ) {
+    if (fault === "rateLimited") {
+      const seconds = String(options.faults?.retryAfterSeconds ?? 1);
+      reply(res, { status: 429, headers: { "retry-after": seconds }, body: definition.errorBody(429) });
+    } else if (fault === "serverError") {
+      reply(res, { status: 500, body: definition.errorBody(500) });
+    } else {
+      // Accepted, then silence until the client gives up and closes, or the hold ends.
+      if (arrivedIn === generation) definition.handle(request);
+      await Promise.race([
+        hold(options.faults?.holdMs ?? 60_000),
+        new Promise((resolve) => res.once("close", resolve)),
+      ]);
+      res.destroy();
+    }
+  }
+
   const server = createServer((req, res) => {
     void (async () => {
       const recorded = await record(req);
@@ -349,18 +441,13 @@ export async function startFakeVendor(
       // request" means just that.
       const failure = takeScript(failures);
       const drop = failure ? undefined : takeScript(drops);
-      const limited = failure || drop ? undefined : limiter?.take();
+      const fault = failure || drop ? undefined : drawFault();
+      const limited = failure || drop || fault ? undefined : limiter?.take();
       const delay = delays[0];
       if (delay) {
         delay.times -= 1;
         if (delay.times <= 0) delays.shift();
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            held.delete(timer);
-            resolve();
-          }, delay.ms);
-          held.set(timer, resolve);
-        });
+        await hold(delay.ms);
         if (arrivedIn !== generation) {
           res.destroy();
           return;
@@ -375,6 +462,11 @@ export async function startFakeVendor(
               : { "retry-after": String(failure.retryAfterSeconds) },
           body: failure.body ?? definition.errorBody(failure.status),
         });
+        return;
+      }
+      if (fault) {
+        counters.faults[fault] += 1;
+        await injectFault(res, recorded, fault, arrivedIn);
         return;
       }
       if (limited) {

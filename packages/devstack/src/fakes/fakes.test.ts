@@ -44,6 +44,42 @@ describe("fake vendor servers", () => {
     expect((await fetch(`${resend.url}/emails`, { method: "POST" })).status).toBe(401);
   });
 
+  it("draws seeded faults: 429 with Retry-After, 500, and timeouts it accepted but never answered", async () => {
+    const mix = { rateLimited: 0.2, serverError: 0.1, timeout: 0.1, seed: 7, holdMs: 30_000 };
+    const run = async () => {
+      const resend = await started(startFakeResend({ faults: mix }));
+      const outcomes: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const res = await fetch(`${resend.url}/emails`, {
+          method: "POST",
+          headers: {
+            authorization: "Bearer re_x",
+            "content-type": "application/json",
+            "idempotency-key": `k${i}`,
+          },
+          body: JSON.stringify({ from: "a@x.com", to: "b@x.com", subject: "s", text: "t" }),
+          signal: AbortSignal.timeout(300),
+        }).catch(() => undefined);
+        outcomes.push(
+          res ? `${res.status}${res.headers.get("retry-after") ? "+retry-after" : ""}` : "timeout",
+        );
+      }
+      return { outcomes, stats: resend.stats(), accepted: resend.emails.length };
+    };
+    const first = await run();
+    const count = (o: string) => first.outcomes.filter((x) => x === o).length;
+    expect(first.stats.faults).toEqual({
+      rateLimited: count("429+retry-after"),
+      serverError: count("500"),
+      timeout: count("timeout"),
+    });
+    for (const kind of ["429+retry-after", "500", "timeout", "200"]) expect(count(kind)).toBeGreaterThan(0);
+    // A timed-out request was accepted all the same: only its idempotency key saves its retry.
+    expect(first.accepted).toBe(count("200") + count("timeout"));
+    // The same seed replays the same faults.
+    expect((await run()).outcomes).toEqual(first.outcomes);
+  });
+
   it("holds delayed requests and still closes promptly", async () => {
     const postmark = await startFakePostmark();
     postmark.delayNext({ ms: 30_000 });
@@ -103,6 +139,7 @@ describe("fake vendor servers", () => {
       byStatus: { 200: 3 },
       rateLimited: 0,
       dropped: 0,
+      faults: { rateLimited: 0, serverError: 0, timeout: 0 },
       accepted: 4,
       keys: 3,
       unkeyed: 0,

@@ -4,6 +4,9 @@ export {
   type FakeReply,
   type FakeVendorDefinition,
   type FakeVendorServer,
+  type FakeVendorStats,
+  type FaultMix,
+  type InjectedFaults,
   type RecordedRequest,
   startFakeVendor,
 } from "./fake-server.js";

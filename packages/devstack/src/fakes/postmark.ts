@@ -3,6 +3,7 @@ import {
   type FakeRateLimit,
   type FakeReply,
   type FakeVendorServer,
+  type FaultMix,
   type RecordedRequest,
   startFakeVendor,
 } from "./fake-server.js";
@@ -38,6 +39,8 @@ export interface FakePostmarkOptions {
   port?: number;
   /** Enforce a request limit (Postmark publishes none; default unlimited). */
   limit?: FakeRateLimit;
+  /** Random 429s, 500s and unanswered requests, as a flaky vendor would give. */
+  faults?: FaultMix;
 }
 
 /** Postmark's batch limit. */
@@ -160,6 +163,7 @@ export async function startFakePostmark(options: FakePostmarkOptions = {}): Prom
       record,
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.limit === undefined ? {} : { rateLimit: options.limit }),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
     },
   );
   return Object.assign(server, { messages, inactiveRecipients, ledger });

@@ -3,6 +3,7 @@ import {
   type FakeRateLimit,
   type FakeReply,
   type FakeVendorServer,
+  type FaultMix,
   type RecordedRequest,
   startFakeVendor,
 } from "./fake-server.js";
@@ -38,6 +39,8 @@ export interface FakeResendOptions {
   port?: number;
   /** `"resend"`: 429 with `Retry-After` beyond Resend's 5 requests/s; default unlimited. */
   limit?: "resend" | FakeRateLimit;
+  /** Random 429s, 500s and unanswered requests, as a flaky vendor would give. */
+  faults?: FaultMix;
 }
 
 /** Resend's batch limit. */
@@ -181,6 +184,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       record,
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(limit === undefined ? {} : { rateLimit: limit }),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
     },
   );
   return Object.assign(server, { emails, ledger });
