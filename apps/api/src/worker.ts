@@ -1,45 +1,10 @@
 /**
- * The worker run mode: env → client → runtime → createWorker → start. No port and no schema guard:
- * deployments order it after migrate. `node apps/api/dist/worker.js`.
+ * The worker run mode: env → client → runtime → createWorker → start (`runWorkerMode`), with this
+ * deployment's content. No port and no schema guard: deployments order it after migrate.
+ * `node apps/api/dist/worker.js`.
  */
-import { createHogsendClient, createRuntime, createWorker, loadEnv } from "@hogsend/engine";
+import { runWorkerMode } from "@hogsend/engine";
 import pkg from "../package.json" with { type: "json" };
 import { content } from "./content.js";
 
-const env = loadEnv("worker");
-const client = createHogsendClient(env, { version: pkg.version, role: "worker" });
-const { logger } = client;
-
-const runtime = createRuntime(client, content);
-let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info(`${signal} received: letting in-flight steps finish, then closing pools`);
-  // Backstop, as in the api: closing pools has its own timeouts, but the process must end.
-  setTimeout(() => {
-    logger.error(`shutdown still running ${env.SHUTDOWN_GRACE_MS + 5_000}ms after ${signal}; exiting`);
-    process.exit(1);
-  }, env.SHUTDOWN_GRACE_MS + 5_000).unref();
-  // Bounded by SHUTDOWN_GRACE_MS; past it, durable runs resume on another worker and other
-  // tasks are retried by Hatchet.
-  const finished = (await worker?.stop()) ?? true;
-  await runtime.stop();
-  await client.close();
-  logger.info("worker stopped");
-  process.exit(finished ? 0 : 1);
-}
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
-
-try {
-  worker = await createWorker(runtime, { slots: env.WORKER_SLOTS });
-  await worker.start();
-  // The event outbox's pusher: events this worker records (ctx.trigger, email.*) reach Hatchet.
-  runtime.start();
-} catch (err) {
-  logger.error(`worker failed to start: ${(err as Error).message}`);
-  await client.close();
-  process.exit(1);
-}
+await runWorkerMode(content, { version: pkg.version });

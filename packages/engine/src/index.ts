@@ -39,6 +39,9 @@ export {
   type RuntimeOptions,
 } from "./runtime/create-runtime.js";
 export { createWorker } from "./runtime/create-worker.js";
+// The run modes, whole: what a deployment's entries call with its content.
+export { type RunModeOptions, runApiMode } from "./runtime/run-api.js";
+export { runWorkerMode } from "./runtime/run-worker.js";
 // Inbound webhook sources.
 export {
   defineWebhookSource,
