@@ -12,6 +12,7 @@ export * from "./queries/admin-events.js";
 export * from "./queries/admin-journeys.js";
 export * from "./queries/api-keys.js";
 export * from "./queries/audit-logs.js";
+export { type ClaimOwner, createClaimOwner } from "./queries/claim-owner.js";
 export * from "./queries/contacts.js";
 export * from "./queries/email-dispatch.js";
 export * from "./queries/email-enqueue.js";

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createTestDatabase, type TestDatabase } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "../client.js";
-import { claimSends, DISPATCH_STATEMENTS, recordSendOutcomes } from "./email-dispatch.js";
+import { createClaimOwner } from "./claim-owner.js";
+import { claimSends, claimStaleBatch, DISPATCH_STATEMENTS, recordSendOutcomes } from "./email-dispatch.js";
 import { ENQUEUE_FACTS_STATEMENT } from "./email-enqueue.js";
 
 let database: TestDatabase;
@@ -50,8 +51,16 @@ async function genericPlan(statement: string, types: string, args: string): Prom
 describe("the enqueue and dispatch statements", () => {
   it("claim, take over and record through narrow indexes, never walking all sends or preferences", async () => {
     const plans = [
-      await genericPlan(DISPATCH_STATEMENTS.claimDue, "int, uuid, boolean", `100, '${randomUUID()}', true`),
-      await genericPlan(DISPATCH_STATEMENTS.claimStale, "int, boolean", "300000, true"),
+      await genericPlan(
+        DISPATCH_STATEMENTS.claimDue,
+        "int, uuid, boolean, uuid",
+        `100, '${randomUUID()}', true, '${randomUUID()}'`,
+      ),
+      await genericPlan(
+        DISPATCH_STATEMENTS.claimStale,
+        "int, boolean, uuid",
+        `300000, true, '${randomUUID()}'`,
+      ),
       await genericPlan(DISPATCH_STATEMENTS.record, "text", `'[]'`),
       await genericPlan(
         ENQUEUE_FACTS_STATEMENT,
@@ -69,7 +78,12 @@ describe("the enqueue and dispatch statements", () => {
   });
 
   it("claims due sends oldest first as one batch and records their outcomes", async () => {
-    const batch = await claimSends(handle.sql, { limit: 50, batchId: randomUUID(), countSentToday: true });
+    const batch = await claimSends(handle.sql, {
+      limit: 50,
+      batchId: randomUUID(),
+      countSentToday: true,
+      owner: null,
+    });
     expect(batch).toHaveLength(50);
     const positions = await handle.sql<{ batch_position: number }[]>`
       select batch_position from email_sends where id = any(${batch.map((s) => s.id)}::uuid[]) order by batch_position`;
@@ -82,5 +96,58 @@ describe("the enqueue and dispatch statements", () => {
     const [events] = await handle.sql<{ n: number }[]>`
       select count(*)::int as n from email_events where send_id = any(${batch.map((s) => s.id)}::uuid[]) and type = 'sent'`;
     expect(events?.n).toBe(50);
+  });
+
+  it("takes a batch over the moment its owner's session ends, and not while it lives", async () => {
+    // The owner on a pool of its own: ending that pool is the process dying.
+    const ownerDb = createDb(database.url, { max: 2 });
+    const owner = createClaimOwner(ownerDb.sql);
+    const ownerId = await owner.id();
+    expect(ownerId).toEqual(expect.any(String));
+    expect(await owner.id()).toBe(ownerId);
+    const batch = await claimSends(ownerDb.sql, {
+      limit: 5,
+      batchId: randomUUID(),
+      countSentToday: false,
+      owner: ownerId,
+    });
+    expect(batch).toHaveLength(5);
+    const takeOver = (staleClaimMs: number) =>
+      claimStaleBatch(handle.sql, { staleClaimMs, countSentToday: false, owner: randomUUID() });
+
+    // Alive, and the claim is fresh: nobody takes it.
+    expect(await takeOver(3_600_000)).toEqual([]);
+    await ownerDb.close();
+    const taken = await takeOver(3_600_000);
+    expect(taken.map((s) => s.id)).toEqual(batch.map((s) => s.id));
+    expect(taken.every((s) => s.attempts === 2)).toBe(true);
+    await recordSendOutcomes(
+      handle.sql,
+      taken.map((s) => ({ id: s.id, status: "sent", provider: "test", providerMessageId: `m-${s.id}` })),
+    );
+  });
+
+  it("still takes over a live owner's claim once it is older than the stale-claim timeout", async () => {
+    const ownerDb = createDb(database.url, { max: 2 });
+    const owner = createClaimOwner(ownerDb.sql);
+    try {
+      const batch = await claimSends(ownerDb.sql, {
+        limit: 3,
+        batchId: randomUUID(),
+        countSentToday: false,
+        owner: await owner.id(),
+      });
+      await handle.sql`update email_sends set claimed_at = now() - interval '10 minutes'
+        where id = any(${batch.map((s) => s.id)}::uuid[])`;
+      const taken = await claimStaleBatch(handle.sql, {
+        staleClaimMs: 300_000,
+        countSentToday: false,
+        owner: null,
+      });
+      expect(taken.map((s) => s.id).sort()).toEqual(batch.map((s) => s.id).sort());
+    } finally {
+      await owner.close();
+      await ownerDb.close();
+    }
   });
 });

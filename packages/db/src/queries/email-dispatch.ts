@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import type { EmailSend } from "../schema/email.js";
+import { OWNER_LOCK_KEY } from "./claim-owner.js";
 import { type PreferenceFacts, preferencesFromRow } from "./preference-facts.js";
 
 /** The channel the dispatcher listens on; recording a queued send notifies it. */
@@ -53,12 +54,12 @@ order by c.batch_position
  * at 15,000 sends, growing with the table). `s.id = any(array(…))` pins the update to the
  * primary key, and the lateral join pins preferences to theirs, whatever the plan.
  */
-const claimWith = (due: string, capped: string) => `
+const claimWith = (due: string, capped: string, owner: string) => `
 with due as (${due}),
 ordered as (select id, row_number() over (order by next_attempt_at, id) as position from due),
 claimed as (
-  update email_sends s set status = 'sending', claimed_at = now(), attempts = s.attempts + 1,
-    batch_id = $2::uuid, batch_position = o.position, updated_at = now()
+  update email_sends s set status = 'sending', claimed_at = now(), claimed_by = ${owner}::uuid,
+    attempts = s.attempts + 1, batch_id = $2::uuid, batch_position = o.position, updated_at = now()
   from ordered o where s.id = o.id and s.id = any(array(select id from ordered))
   returning ${RETURNING}
 )
@@ -78,6 +79,7 @@ const CLAIM_DUE = claimWith(
   limit $1::int
   for update skip locked`,
   "$3",
+  "$4",
 );
 
 /** The same for exactly these queued sends, due or not (a dispatch of one send). */
@@ -89,26 +91,33 @@ const CLAIM_IDS = claimWith(
   limit $1::int
   for update skip locked`,
   "$4",
+  "$5",
 );
 
 /**
- * Takes over one batch whose claim went stale (its worker died mid-batch), whole, in its order:
- * the provider may have accepted it already, so it is sent again exactly as it was, where a
- * provider that deduplicates answers with its first result. An advisory lock per batch keeps two
- * dispatchers from taking the same one.
+ * Takes over one batch whose dispatcher is gone, whole, in its order: the provider may have
+ * accepted it already, so it is sent again exactly as it was, where a provider that deduplicates
+ * answers with its first result. A dispatcher is gone when the advisory lock on its owner id is
+ * free (its process died and Postgres ended its session: at once), or, for claims without an
+ * owner or whose owner still holds its lock through a hung call, once the claim is older than
+ * `$1` ms. An advisory lock per batch keeps two dispatchers from taking the same one; the update
+ * re-checks the claim it read, so a batch taken over meanwhile is left alone.
  */
 const CLAIM_STALE = `
 with stale as (
-  select coalesce(batch_id, id) as batch from email_sends
-  where status = 'sending' and claimed_at < now() - $1::int * interval '1 millisecond'
+  select coalesce(batch_id, id) as batch, claimed_by as owner, claimed_at from email_sends
+  where status = 'sending'
+    and (claimed_at < now() - $1::int * interval '1 millisecond'
+      or (claimed_by is not null and pg_try_advisory_xact_lock(${OWNER_LOCK_KEY("claimed_by")})))
     and pg_try_advisory_xact_lock(hashtextextended(coalesce(batch_id, id)::text, 0))
   limit 1
 ),
 claimed as (
-  update email_sends s set claimed_at = now(), attempts = s.attempts + 1, updated_at = now()
+  update email_sends s set claimed_at = now(), claimed_by = $3::uuid, attempts = s.attempts + 1,
+    updated_at = now()
   from stale
   where coalesce(s.batch_id, s.id) = stale.batch and s.status = 'sending'
-    and s.claimed_at < now() - $1::int * interval '1 millisecond'
+    and s.claimed_by is not distinct from stale.owner and s.claimed_at = stale.claimed_at
   returning ${RETURNING}
 )
 ${withFacts("$2")}`;
@@ -134,6 +143,8 @@ function toClaimed(r: Record<string, unknown>): ClaimedSend {
 export interface ClaimOptions {
   /** Count each contact's sends of the last day (`sentInLastDay`): a frequency cap is configured. */
   countSentToday: boolean;
+  /** The claiming process's owner id (`ClaimOwner`); null: claims only a timeout can take over. */
+  owner: string | null;
 }
 
 export async function claimSends(
@@ -143,10 +154,10 @@ export async function claimSends(
   const rows = options.ids
     ? await sql.unsafe(
         CLAIM_IDS,
-        [options.limit, options.batchId, options.ids.join(","), options.countSentToday],
+        [options.limit, options.batchId, options.ids.join(","), options.countSentToday, options.owner],
         { prepare: true },
       )
-    : await sql.unsafe(CLAIM_DUE, [options.limit, options.batchId, options.countSentToday], {
+    : await sql.unsafe(CLAIM_DUE, [options.limit, options.batchId, options.countSentToday, options.owner], {
         prepare: true,
       });
   return rows.map(toClaimed);
@@ -156,9 +167,11 @@ export async function claimStaleBatch(
   sql: Sql,
   options: ClaimOptions & { staleClaimMs: number },
 ): Promise<ClaimedSend[]> {
-  const rows = await sql.unsafe(CLAIM_STALE, [Math.round(options.staleClaimMs), options.countSentToday], {
-    prepare: true,
-  });
+  const rows = await sql.unsafe(
+    CLAIM_STALE,
+    [Math.round(options.staleClaimMs), options.countSentToday, options.owner],
+    { prepare: true },
+  );
   return rows.map(toClaimed);
 }
 

@@ -50,6 +50,12 @@ export const emailSends = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     claimedAt: timestamp("claimed_at", { withTimezone: true }),
     /**
+     * The dispatcher process that claimed it. That process holds a session advisory lock on this
+     * id (`claim-owner.ts`) for as long as it lives: once the lock is free, the process is gone and
+     * its claims are taken over at once, not after the stale-claim timeout.
+     */
+    claimedBy: uuid("claimed_by"),
+    /**
      * The dispatch batch that claimed it, and its place there: a worker that dies mid-batch leaves
      * the batch to be sent again as it was (same sends, same order, same bodies), which is what
      * lets the provider's batch idempotency key answer with the first result instead of mailing twice.

@@ -115,6 +115,7 @@ export function createRuntime(
       await ingest.idle();
       await Promise.all((loops ?? []).map((loop) => loop.stop()));
       await ingest.pusher.stop();
+      await mailer?.close();
       loops = [];
     },
   };

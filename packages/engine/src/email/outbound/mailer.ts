@@ -12,6 +12,7 @@ import {
   type ClaimedSend,
   claimSends,
   claimStaleBatch,
+  createClaimOwner,
   EMAIL_SENDS_CHANNEL,
   type EmailSend,
   emailSendById,
@@ -83,6 +84,8 @@ export interface Mailer {
   send(input: SendEmailInput): Promise<EnqueueResult & { dispatch?: DispatchOutcome }>;
   /** Called with every send `enqueue` queued (the runtime wakes this process's dispatcher). */
   onQueued(listener: () => void): void;
+  /** Gives up this process's claim owner lease (after its dispatcher stopped). */
+  close(): Promise<void>;
   readonly templates: TemplateRegistry;
 }
 
@@ -111,7 +114,8 @@ const DEFAULT_BATCH = 100;
  * idempotency key (unique in the database); `email_sends` is the queue. A dispatch claims a batch
  * of due sends with `FOR UPDATE SKIP LOCKED`, so dispatchers on several workers never claim one
  * send twice, and the provider's own idempotency key (`hogsend-send-<id>`) covers a crash after
- * the call: a claim that goes stale is taken over and re-sent only where the provider deduplicates.
+ * the call: a claim whose process died (or that went stale) is taken over and re-sent only where
+ * the provider deduplicates.
  */
 export function createMailer(client: HogsendClient, options: MailerOptions): Mailer {
   const { db, sql } = client.db;
@@ -278,16 +282,22 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     }, 10).unref();
   }
 
+  // Claims name this process, and Postgres knows while it lives: a dead worker's batch is taken
+  // over as soon as its session ends, not STALE_CLAIM_MS later.
+  const owner = createClaimOwner(sql, { onLost: (reason) => logger.warn(reason) });
+
   async function dispatchBatch(
     batch: { ids?: readonly string[]; limit?: number } = {},
   ): Promise<BatchResult> {
+    const ownerId = await owner.id();
     // A batch a dead worker left mid-call goes first, whole and as it was.
     if (!batch.ids) {
-      const stale = await claimStaleBatch(sql, { staleClaimMs, countSentToday });
+      const stale = await claimStaleBatch(sql, { staleClaimMs, countSentToday, owner: ownerId });
       if (stale.length > 0) return sendBatchOf(stale, { replay: true });
     }
     const claimed = await claimSends(sql, {
       countSentToday,
+      owner: ownerId,
       limit: batch.limit ?? batch.ids?.length ?? DEFAULT_BATCH,
       batchId: randomUUID(),
       ids: batch.ids,
@@ -416,6 +426,7 @@ export function createMailer(client: HogsendClient, options: MailerOptions): Mai
     },
     dispatchBatch,
     dispatch,
+    close: () => owner.close(),
     async send(input) {
       const result = await record(input);
       if (!result.created || result.send.status !== "queued") return result;
