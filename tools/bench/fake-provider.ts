@@ -1,22 +1,9 @@
 import { join } from "node:path";
+import type { FakeVendorStats } from "@hogsend/devstack/fakes";
 import { type RunningProcess, startProcess } from "@hogsend/devstack/process";
 
-/** The fake's counters (`GET /__stats`), as `packages/devstack/src/fakes/fake-server.ts` reports them. */
-export interface FakeProviderStats {
-  /** Provider requests received, 429s included. */
-  requests: number;
-  byPath: Record<string, number>;
-  byStatus: Record<string, number>;
-  /** Refused with 429 by the enforced request limit. */
-  rateLimited: number;
-  /** Emails accepted (an idempotent replay is not a new one). */
-  accepted: number;
-  /** Distinct per-email idempotency keys seen, and emails accepted without one. */
-  keys: number;
-  unkeyed: number;
-  /** Keys accepted more than once: emails delivered twice. */
-  duplicates: number;
-}
+/** The fake's counters (`GET /__stats`), with the send ledger's counts. */
+export type FakeProviderStats = Required<Omit<FakeVendorStats, "vendor">>;
 
 export interface FakeProvider {
   /** What the api and worker use as the provider's base URL. */
@@ -35,6 +22,8 @@ export interface FakeProviderOptions {
   /** `resend`: 429 with `Retry-After` beyond Resend's 5 requests/s; `none`: unlimited. */
   limit: "resend" | "none";
   apiKey: string;
+  /** Random faults, as `serve.ts --faults` takes them (`429=0.1,500=0.05,timeout=0.02`), and their seed. */
+  faults?: { spec: string; seed: number } | undefined;
 }
 
 /**
@@ -50,6 +39,7 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
       join(options.root, "packages/devstack/src/fakes/serve.ts"),
       ...["--provider", "resend", "--api-key", options.apiKey],
       ...(options.limit === "resend" ? ["--limit", "resend"] : ["--unlimited"]),
+      ...(options.faults ? ["--faults", options.faults.spec, "--seed", String(options.faults.seed)] : []),
     ],
     { cwd: options.root, outputCap: 16 * 1024 },
   );

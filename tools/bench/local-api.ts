@@ -27,6 +27,11 @@ export interface LocalApi {
   readonly workerPid: number | undefined;
   /** With `deferWorker`: starts the worker now and waits until the api's health reports it up. */
   startWorker(): Promise<void>;
+  /**
+   * SIGKILLs the api or the worker, as a crash or an OOM kill would, and starts it again: the api
+   * on the same port, resolving once it answers health; the worker once it reports ready.
+   */
+  crash(which: "api" | "worker"): Promise<void>;
   /** What the api (and the worker) printed, for a failure report. */
   output(): string;
   stop(): Promise<void>;
@@ -45,6 +50,11 @@ export interface LocalApiOptions {
   deferWorker?: boolean;
   /** Run the worker under --cpu-prof, writing the profile into this folder on exit. */
   workerProfileDir?: string | undefined;
+  /**
+   * Node arguments of the api and the worker, for content other than apps/api's (the chaos run's
+   * journey, from source); default the built `apps/api/dist/index.js` and `worker.js`.
+   */
+  entries?: { api: string[]; worker: string[] } | undefined;
   /** More environment for the api and the worker (rate settings), over the defaults. */
   env?: Record<string, string> | undefined;
   /** Where the Resend SDK sends email (a local fake); unset, a key that never reaches Resend. */
@@ -69,7 +79,10 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     }
   };
   try {
-    await ensureBuilt(root, [entry, ...(options.worker ? [workerEntry] : [])], options.build, log);
+    if (!options.entries)
+      await ensureBuilt(root, [entry, ...(options.worker ? [workerEntry] : [])], options.build, log);
+    const apiArgs = options.entries?.api ?? [entry];
+    const workerArgs = options.entries?.worker ?? [workerEntry];
     // This run's Postgres data, Redis files and Hatchet state.
     const stateDir = join(hogsendDir(root), "bench-runs", runId);
     cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
@@ -130,17 +143,21 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       SHUTDOWN_GRACE_MS: "5000",
       ...options.env,
     };
-    const api = startProcess(process.execPath, [...profile(options.profileDir), entry], {
-      cwd: root,
-      // The tail is what explains a failure; capped so a chatty api cannot grow it unbounded.
-      outputCap: 64 * 1024,
-      env: { ...env, PORT: String(port) },
-    });
-    cleanups.push(() => api.stop("SIGTERM", 15_000));
+    const launchApi = () => {
+      const started = startProcess(process.execPath, [...profile(options.profileDir), ...apiArgs], {
+        cwd: root,
+        // The tail is what explains a failure; capped so a chatty api cannot grow it unbounded.
+        outputCap: 64 * 1024,
+        env: { ...env, PORT: String(port) },
+      });
+      cleanups.push(() => started.stop("SIGTERM", 15_000));
+      return started;
+    };
+    let api = launchApi();
     const url = `http://127.0.0.1:${port}`;
     let worker: RunningProcess | undefined;
     const launchWorker = () => {
-      const started = startProcess(process.execPath, [...profile(options.workerProfileDir), workerEntry], {
+      const started = startProcess(process.execPath, [...profile(options.workerProfileDir), ...workerArgs], {
         cwd: root,
         outputCap: 64 * 1024,
         env,
@@ -152,7 +169,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     };
     await waitHealthy(url, api, options.worker && !options.deferWorker ? launchWorker() : undefined);
     log(
-      `api up on ${url} (${entry}, NODE_ENV=${env.NODE_ENV})${worker ? `, worker up (${workerEntry})` : ""}`,
+      `api up on ${url} (${apiArgs.join(" ")}, NODE_ENV=${env.NODE_ENV})${worker ? `, worker up (${workerArgs.join(" ")})` : ""}`,
     );
     return {
       url,
@@ -160,14 +177,28 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       databaseUrl: database.url,
       serverUrl: stack.postgres.url(),
       hatchet,
-      apiPid: api.pid,
+      get apiPid() {
+        return api.pid;
+      },
       get workerPid() {
         return worker?.pid;
       },
       async startWorker() {
         if (!options.worker || worker) throw new Error("startWorker: the worker is not deferred, or runs");
         await waitHealthy(url, api, launchWorker());
-        log(`worker up (${workerEntry})`);
+        log(`worker up (${workerArgs.join(" ")})`);
+      },
+      async crash(which) {
+        if (which === "api") {
+          await api.stop("SIGKILL");
+          api = launchApi();
+          await waitHealthy(url, api, undefined);
+          return;
+        }
+        if (!worker) throw new Error("crash: no worker runs");
+        await worker.stop("SIGKILL");
+        const started = launchWorker();
+        await started.waitFor(/worker \S+ ready/, HEALTH_TIMEOUT_MS);
       },
       output: () => (worker ? `── api ──\n${api.output()}\n── worker ──\n${worker.output()}` : api.output()),
       stop,
