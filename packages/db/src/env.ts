@@ -15,6 +15,14 @@ const postgresUrl = z
  */
 export const databaseEnvShape = {
   DATABASE_URL: postgresUrl,
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe(
+      "Longest one statement of the api or worker may run (a held lock, an overloaded server); Postgres cancels it and a request gets 503 with Retry-After",
+    ),
   MIGRATE_LOCK_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -57,7 +57,7 @@ function clientDataError(err: unknown): { sqlstate: string; message: string } | 
   return undefined;
 }
 
-/** Errors meaning the database cannot be reached or is going away (socket, postgres.js, SQLSTATE). */
+/** Errors meaning the database cannot be reached, is going away or cannot answer in time (socket, postgres.js, SQLSTATE). */
 const DATABASE_DOWN = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -73,6 +73,9 @@ const DATABASE_DOWN = new Set([
   "57P02", // crash_shutdown
   "57P03", // cannot_connect_now (starting up, recovering)
   "53300", // too_many_connections
+  // query_canceled: a statement ran past DATABASE_STATEMENT_TIMEOUT_MS (a held lock, an
+  // overloaded server). Not the client's fault, and a retry may well pass: 503, not 500.
+  "57014",
 ]);
 
 /** Which dependency an error says is unreachable: Postgres (or a socket), or Redis (ioredis's own errors). */
@@ -102,16 +105,21 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
     }
     const down = dependencyDown(err);
     if (down) {
-      logger.warn(`${down === "redis" ? "Redis" : "the database"} is unreachable: answering 503`, {
-        requestId: c.get("requestId"),
-        path: c.req.path,
-        error: err instanceof Error ? err.message : String(err),
-      });
+      logger.warn(
+        `${down === "redis" ? "Redis" : "the database"} is unreachable or too slow: answering 503`,
+        {
+          requestId: c.get("requestId"),
+          path: c.req.path,
+          error: err instanceof Error ? err.message : String(err),
+        },
+      );
       c.header("Retry-After", String(DATABASE_DOWN_RETRY_AFTER_S));
       return errorResponse(
         c,
         "DEPENDENCY_UNAVAILABLE",
-        `${down === "redis" ? "Redis" : "The database"} is unreachable; retry shortly`,
+        down === "redis"
+          ? "Redis is unreachable; retry shortly"
+          : "The database is unreachable or did not answer in time; retry shortly",
       );
     }
     const data = clientDataError(err);

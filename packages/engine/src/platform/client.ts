@@ -87,7 +87,10 @@ export function createHogsendClient(env: Env, options: HogsendClientOptions): Ho
   const logger =
     options.logger ??
     createLogger({ level: env.LOG_LEVEL, json: env.NODE_ENV === "production" }, { role: options.role });
-  const db = createDb(env.DATABASE_URL, { applicationName: `hogsend-${options.role}` });
+  const db = createDb(env.DATABASE_URL, {
+    applicationName: `hogsend-${options.role}`,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const redis = env.REDIS_URL
     ? new Redis(env.REDIS_URL, {
         // Commands issued while (re)connecting wait for one attempt, then fail instead of
