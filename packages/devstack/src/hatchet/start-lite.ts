@@ -62,6 +62,10 @@ export async function startLite(options: StartLiteOptions): Promise<LiteEngine> 
     SERVER_LOGGER_LEVEL: "warn",
     DATABASE_LOGGER_LEVEL: "warn",
     SERVER_ANALYTICS_POSTHOG_ENABLED: "f",
+    // Each assignment to a worker that died and is not yet noticed (30 s without a heartbeat)
+    // costs a task one internal retry; past the default 10 it fails for good, so a crash-looping
+    // worker loses journeys (the chaos run measured it). The compose files set the same.
+    SERVER_MAX_INTERNAL_RETRY_COUNT: "100",
     LITE_STATIC_ASSET_DIR: staticDir,
     LITE_FRONTEND_PORT: String(frontendPort),
     LITE_RUNTIME_PORT: String(runtimePort),
