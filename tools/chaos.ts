@@ -62,8 +62,11 @@ async function killWorkerAtRandom(stack: LocalApi, until: Promise<unknown>): Pro
     await Promise.race([sleep(wait), until]);
     if (done || interrupt.signal.aborted) break;
     kills++;
-    log(`SIGKILL the worker (#${kills}), restarting it`);
+    const killedAt = performance.now();
     await stack.crash("worker");
+    log(
+      `SIGKILLed the worker (#${kills}); restarted in ${((performance.now() - killedAt) / 1000).toFixed(1)} s`,
+    );
   }
   return kills;
 }
@@ -153,8 +156,9 @@ async function main(): Promise<number> {
     onAck: (acked) => {
       if (acked !== apiKillAt || apiKill) return;
       log(`SIGKILL the api after ${acked} acknowledgements, restarting it`);
+      const killedAt = performance.now();
       apiKill = stack.crash("api").then(() => {
-        log("the api is back");
+        log(`the api is back after ${((performance.now() - killedAt) / 1000).toFixed(1)} s`);
       });
     },
   });
