@@ -14,22 +14,33 @@
 #
 # The runtime stage holds exactly the tree `pnpm preflight` assembles and rehearses without
 # Docker: both run tools/assemble-runtime.ts. The code also runs on Node 20
-# (--build-arg NODE_VERSION=20), which CI uses.
+# (--build-arg NODE_VERSION=20). `pnpm image:build` builds it with buildah or Docker.
+#
+# Build arguments and secrets:
+#   BASE_IMAGE   the base of both stages (default node:${NODE_VERSION}-bookworm-slim); point it at a
+#                mirror, or at the stand-in `pnpm image:build` assembles without a registry
+#   npm_ca       an extra CA for a TLS-intercepting proxy in front of the npm registry:
+#                --secret id=npm_ca,src=/path/to/ca.pem. Only the steps that download see it,
+#                as NODE_EXTRA_CA_CERTS; it never lands in a layer.
 
 ARG NODE_VERSION=22
+ARG BASE_IMAGE=node:${NODE_VERSION}-bookworm-slim
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
-ENV CI=true COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+FROM ${BASE_IMAGE} AS build
+ENV CI=true
 WORKDIR /src
-# pnpm at the version package.json pins in packageManager, through corepack. (Behind a registry
-# mirror that drops npm's package signatures corepack refuses the download; set
-# COREPACK_INTEGRITY_KEYS=0 on this RUN there.)
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 # Local fixes to dependencies (pnpm patch), applied by install.
 COPY patches ./patches
-RUN corepack enable && corepack install
+# pnpm at the version package.json pins in packageManager, with npm: it works behind mirrors
+# that drop the package signatures corepack insists on.
+RUN --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    npm install -g --no-fund --no-audit "pnpm@$(node -p "require('./package.json').packageManager.split('@')[1]")"
 # Packages from the lockfile alone, so this layer outlives source changes.
-RUN pnpm fetch
+RUN --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline
 RUN pnpm --filter @hogsend/api build
@@ -38,7 +49,7 @@ RUN pnpm --filter @hogsend/api build
 # node_modules installed --offline from the store filled above.
 RUN pnpm exec tsx tools/assemble-runtime.ts /app
 
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ENV NODE_ENV=production PORT=3002 PATH=/app/node_modules/.bin:$PATH
 WORKDIR /app
 # Owned by root and read-only to the process, which runs as the image's unprivileged `node`

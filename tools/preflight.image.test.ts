@@ -38,8 +38,9 @@ describe("Dockerfile", () => {
     const text = await read("Dockerfile");
     const all = instructions(text);
     const froms = all.filter((i) => i.op === "FROM");
-    const base = ["node:$", "{NODE_VERSION}-bookworm-slim"].join("");
-    expect(froms.map((f) => f.args)).toEqual([`${base} AS build`, `${base} AS runtime`]);
+    // One base for both stages, a build argument defaulting to the official image.
+    expect(froms.map((f) => f.args)).toEqual(["${BASE_IMAGE} AS build", "${BASE_IMAGE} AS runtime"]);
+    expect(text).toMatch(/^ARG BASE_IMAGE=node:\$\{NODE_VERSION\}-bookworm-slim$/m);
     // A current LTS by default; CI keeps the code running on Node 20.
     const nodeVersion = /^ARG NODE_VERSION=(\d+)$/m.exec(text)?.[1];
     expect(["22", "24"]).toContain(nodeVersion);
@@ -48,9 +49,20 @@ describe("Dockerfile", () => {
     const build = all.slice(0, runtimeAt);
     const runtime = all.slice(runtimeAt);
     const runs = build.filter((i) => i.op === "RUN").map((i) => i.args);
-    // pnpm comes from corepack at the packageManager pin, never a second hard-coded version.
-    expect(runs).toContain("corepack enable && corepack install");
+    // pnpm comes from npm at the packageManager pin, never a second hard-coded version; the steps
+    // that download see the extra CA secret, mounted for that step only.
+    const install = runs.find((r) => r.includes("npm install -g"));
+    expect(install).toContain(`pnpm@$(node -p "require('./package.json').packageManager.split('@')[1]")`);
     expect(text).not.toMatch(/pnpm@\d/);
+    for (const download of [install, runs.find((r) => r.endsWith("pnpm fetch"))]) {
+      expect(download).toMatch(/^--mount=type=secret,id=npm_ca .*NODE_EXTRA_CA_CERTS=\/run\/secrets\/npm_ca/);
+    }
+    expect(
+      all
+        .filter((i) => i.op === "ENV")
+        .map((i) => i.args)
+        .join(" "),
+    ).not.toContain("NODE_EXTRA_CA_CERTS");
     expect(runs).toContain("pnpm install --frozen-lockfile --offline");
     expect(runs).toContain("pnpm --filter @hogsend/api build");
     expect(runs.at(-1)).toBe(`pnpm exec tsx tools/assemble-runtime.ts ${IMAGE_APP_DIR}`);

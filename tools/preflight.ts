@@ -17,6 +17,8 @@ import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { createApiKey } from "@hogsend/access";
+import { createDb } from "@hogsend/db";
 import {
   ensureDatabase,
   existingServicesFromEnv,
@@ -25,19 +27,22 @@ import {
   type Stack,
   startStack,
 } from "@hogsend/devstack";
-import { type RunningProcess, runToExit, startProcess } from "@hogsend/devstack/process";
+import { descendantPids, type RunningProcess, run, runToExit, startProcess } from "@hogsend/devstack/process";
 import postgres from "postgres";
-import { assembleRuntime } from "./assemble-runtime.js";
+import { assembleRuntime, IMAGE_APP_DIR } from "./assemble-runtime.js";
 
-const HELP = `Usage: pnpm preflight [--skip-build] [--out <dir>]
+const HELP = `Usage: pnpm preflight [--skip-build] [--out <dir>] [--image <name>]
 
 Builds the api, assembles the image's production-only tree and runs migrate, api and worker from
 it against devstack (Postgres, Redis, Hatchet; DATABASE_URL, REDIS_URL and HATCHET_CLIENT_TOKEN
-are used when set).
+are used when set): migrate twice at once, api and worker healthy, an event enrolling a journey,
+the CLI, SIGTERM to both.
 
-  --skip-build   use the existing apps/api/dist
-  --out <dir>    where to assemble the tree (default: a folder in the OS temp dir); it must not
-                 sit below any node_modules folder, or the isolation check fails`;
+  --skip-build     use the existing apps/api/dist
+  --out <dir>      where to assemble the tree (default: a folder in the OS temp dir); it must not
+                   sit below any node_modules folder, or the isolation check fails
+  --image <name>   run the same checks inside a built image instead (buildah run, host network;
+                   \`pnpm image:smoke\`), plus: the api cannot write under /app`;
 
 /** Packages only development needs: none may be reachable from the tree. */
 const DEV_ONLY = [
@@ -62,6 +67,7 @@ const { values: flags } = parseArgs({
   options: {
     "skip-build": { type: "boolean", default: false },
     out: { type: "string" },
+    image: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -76,6 +82,8 @@ const runId = `preflight_${Date.now().toString(36)}_${randomBytes(3).toString("h
 const out = flags.out
   ? resolve(flags.out)
   : join(tmpdir(), `hogsend-preflight-${createHash("sha256").update(root).digest("hex").slice(0, 8)}`);
+/** With --image: the built image the run modes run in, each in a container of its own. */
+const image = flags.image;
 const home = join(hogsendDir(root), "preflight");
 const logDir = join(home, "logs");
 
@@ -133,11 +141,45 @@ function imageEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: path.join(delimiter), HOME: process.env.HOME ?? tmpdir(), NODE_ENV: "production", ...extra };
 }
 
-function startMode(name: string, command: readonly string[], env: NodeJS.ProcessEnv): ModeProcess {
-  const [bin, ...args] = command as [string, ...string[]];
-  const mode = {
+const containers: string[] = [];
+
+async function startMode(
+  name: string,
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ModeProcess> {
+  const logFile = join(logDir, `${name}.log`);
+  if (!image) {
+    const [bin, ...args] = command as [string, ...string[]];
+    const mode = { name, ...startProcess(bin, args, { cwd: out, env, logFile, outputCap: 8_000 }) };
+    children.push(mode);
+    return mode;
+  }
+  // One container per run mode, as an orchestrator runs them; the image's own PATH, user and
+  // WORKDIR, and only the variables a deploy would set.
+  const container = (await run("buildah", ["from", "--quiet", image])).stdout.trim();
+  containers.push(container);
+  const envArgs = Object.entries(env)
+    .filter(([key]) => key !== "PATH" && key !== "HOME" && key !== "NODE_ENV")
+    .flatMap(([key, value]) => ["--env", `${key}=${value}`]);
+  const proc = startProcess(
+    "buildah",
+    ["run", "--isolation", "chroot", "--network", "host", ...envArgs, container, "--", ...command],
+    { cwd: root, logFile, outputCap: 8_000 },
+  );
+  const mode: ModeProcess = {
+    ...proc,
     name,
-    ...startProcess(bin, args, { cwd: out, env, logFile: join(logDir, `${name}.log`), outputCap: 8_000 }),
+    // `buildah run` kills its child on a signal instead of passing it on: signal the run mode's
+    // own process (the deepest below buildah), as a container runtime would.
+    async stop(signal = "SIGTERM", graceMs = 30_000) {
+      if (!proc.running()) return proc.exited;
+      const inner = proc.pid === undefined ? undefined : descendantPids(proc.pid).at(-1);
+      if (inner === undefined) return proc.stop(signal, graceMs);
+      process.kill(inner, signal);
+      const code = await withTimeout(proc.exited, graceMs);
+      return code === undefined && proc.running() ? proc.stop("SIGKILL") : proc.exited;
+    },
   };
   children.push(mode);
   return mode;
@@ -153,6 +195,7 @@ let stack: Stack | undefined;
 let externalDatabase: { adminUrl: string; name: string } | undefined;
 async function cleanup() {
   killChildren();
+  for (const container of containers.splice(0)) await runToExit("buildah", ["rm", container]).catch(() => {});
   if (externalDatabase) {
     const sql = postgres(externalDatabase.adminUrl, { max: 1, onnotice: () => {} });
     await sql.unsafe(`drop database if exists "${externalDatabase.name}" with (force)`).catch(() => {});
@@ -179,7 +222,8 @@ try {
 summarize();
 process.exit(failure ? 1 : 0);
 
-async function rehearse() {
+/** The tree itself: the build, its assembly, and that no dev-only package is reachable from it. */
+async function assembleAndCheckTree() {
   if (!flags["skip-build"]) {
     await step("build", async () => {
       const result = await runCaptured("pnpm", ["--filter", "@hogsend/api", "build"], root);
@@ -195,7 +239,7 @@ async function rehearse() {
   }
 
   await step("assemble", async () => {
-    // The image gets pnpm from corepack at the packageManager pin; another version may lay out
+    // The image gets pnpm from npm at the packageManager pin; another version may lay out
     // node_modules differently.
     const pinned = (
       JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { packageManager?: string }
@@ -244,7 +288,10 @@ async function rehearse() {
     }
     return `no dev-only package reachable (${DEV_ONLY.slice(0, 3).join(", ")}, …); every runtime import resolves`;
   });
+}
 
+async function rehearse() {
+  if (!image) await assembleAndCheckTree();
   await step("stack", async () => {
     try {
       stack = await startStack({
@@ -291,22 +338,45 @@ async function rehearse() {
   });
 
   await step("migrate", async () => {
-    // A migrate Job gets nothing but database access.
-    const migrate = startMode("migrate", RUN_MODES.migrate, imageEnv({ DATABASE_URL: databaseUrl }));
-    const code = await withTimeout(migrate.exited, 120_000);
-    if (code !== 0) {
+    // A migrate Job gets nothing but database access. Two at once, as two replicas of a deploy
+    // would: the advisory lock lets one apply each migration and the other find it applied.
+    const migrates = await Promise.all(
+      ["migrate", "migrate-2"].map((name) =>
+        startMode(name, RUN_MODES.migrate, imageEnv({ DATABASE_URL: databaseUrl })),
+      ),
+    );
+    const codes = await Promise.all(migrates.map((m) => withTimeout(m.exited, 120_000)));
+    const failed = migrates.find((_, i) => codes[i] !== 0);
+    if (failed) {
       throw new StepFailure(
-        `\`${RUN_MODES.migrate.join(" ")}\` exited with ${code ?? "a timeout"}`,
+        `\`${RUN_MODES.migrate.join(" ")}\` (${failed.name}) exited with ${codes[migrates.indexOf(failed)] ?? "a timeout"}`,
         "ERR_MODULE_NOT_FOUND means the tree lacks a runtime dependency of packages/db; a missing folder " +
           "means assemble-runtime.ts does not copy packages/db/drizzle or migrations/",
-        migrate.output(),
+        failed.output(),
       );
     }
-    return `\`${RUN_MODES.migrate.join(" ")}\` exited 0`;
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const [ledger] = await sql<{ applied: number; distinct: number }[]>`
+        select count(*)::int as applied, count(distinct hash)::int as distinct from drizzle.__drizzle_migrations`;
+      const expected = (
+        JSON.parse(readFileSync(join(root, "packages/db/drizzle/meta/_journal.json"), "utf8")) as {
+          entries: unknown[];
+        }
+      ).entries.length;
+      if (ledger?.applied !== expected || ledger.distinct !== expected)
+        throw new StepFailure(
+          `the engine ledger holds ${ledger?.applied} rows (${ledger?.distinct} distinct) for ${expected} migrations`,
+          "two migrators at once must apply each migration once: see packages/db/src/migrations/run.ts (advisory lock)",
+        );
+      return `two \`${RUN_MODES.migrate.join(" ")}\` at once exited 0; each of ${expected} engine migrations applied once`;
+    } finally {
+      await sql.end();
+    }
   });
 
-  const api = startMode("api", RUN_MODES.api, runEnv);
-  const worker = startMode("worker", RUN_MODES.worker, runEnv);
+  const api = await startMode("api", RUN_MODES.api, runEnv);
+  const worker = await startMode("worker", RUN_MODES.worker, runEnv);
   await step("api + worker", async () => {
     const bootStarted = performance.now();
     let apiHealthy: number | undefined;
@@ -349,18 +419,77 @@ async function rehearse() {
     );
   });
 
-  await step("cli", async () => {
-    const cli = startMode("cli", ["node", "packages/cli/bin/hogsend.mjs", "studio", "admin", "list"], runEnv);
-    const code = await withTimeout(cli.exited, 60_000);
-    if (code !== 0) {
-      throw new StepFailure(
-        `\`hogsend studio admin list\` exited with ${code ?? "a timeout"}`,
-        "the CLI runs from source with tsx: a missing module is a dependency missing from packages/cli",
-        cli.output(),
-      );
+  await step("enrollment", async () => {
+    // An event in through the api, a journey run on the worker: the whole path, from this tree.
+    const handle = createDb(databaseUrl, { max: 1, applicationName: "hogsend-preflight" });
+    try {
+      const { secret } = await createApiKey(handle.db, {
+        name: "preflight",
+        scopes: ["ingest"],
+        createdBy: "preflight",
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+        body: JSON.stringify({
+          name: "user_signed_up",
+          userId: "preflight-user",
+          email: "preflight@example.com",
+        }),
+      });
+      if (res.status !== 202)
+        throw new StepFailure(
+          `POST /v1/events answered ${res.status}: ${await res.text()}`,
+          "see the api log",
+        );
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const [row] = await handle.sql<{ status: string }[]>`
+          select status from journey_states where journey_id = 'welcome' limit 1`;
+        if (row) return `user_signed_up → welcome enrollment (${row.status})`;
+        if (Date.now() > deadline)
+          throw new StepFailure(
+            "no welcome enrollment 60 s after user_signed_up",
+            "the api pushes the event to Hatchet and the worker enrolls it: see both logs",
+            `── api ──\n${api.output()}\n── worker ──\n${worker.output()}`,
+          );
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    } finally {
+      await handle.close();
     }
-    return "`node packages/cli/bin/hogsend.mjs studio admin list` exited 0";
   });
+
+  await step("cli", async () => {
+    for (const args of [["--help"], ["studio", "admin", "list"]]) {
+      const cli = await startMode("cli", ["node", "packages/cli/bin/hogsend.mjs", ...args], runEnv);
+      const code = await withTimeout(cli.exited, 60_000);
+      if (code !== 0) {
+        throw new StepFailure(
+          `\`hogsend ${args.join(" ")}\` exited with ${code ?? "a timeout"}`,
+          "the CLI runs from source with tsx: a missing module is a dependency missing from packages/cli",
+          cli.output(),
+        );
+      }
+    }
+    return "`node packages/cli/bin/hogsend.mjs --help` and `studio admin list` exited 0";
+  });
+
+  if (image) {
+    await step("unprivileged", async () => {
+      // Run as the image's user, the api cannot change its own code.
+      const probe = await startMode("probe", ["sh", "-c", `id -un; touch ${IMAGE_APP_DIR}/probe`], {});
+      const code = await withTimeout(probe.exited, 30_000);
+      const user = probe.output().trim().split("\n")[0];
+      if (user !== "node" || code === 0)
+        throw new StepFailure(
+          `runs as ${user}, and writing under ${IMAGE_APP_DIR} ${code === 0 ? "succeeded" : "failed"}`,
+          "the runtime stage must end with USER node, and copy /app owned by root",
+          probe.output(),
+        );
+      return `runs as node; writing under ${IMAGE_APP_DIR} is refused`;
+    });
+  }
 
   await step("stop", async () => {
     // The default SHUTDOWN_GRACE_MS (25 s) plus the 5 s the run modes allow for closing pools.
@@ -422,9 +551,11 @@ function summarize() {
   const write = (line: string) => process.stderr.write(`${line}\n`);
   write(rule);
   if (!failure) {
-    write(`PASS  the image's production tree ran migrate, api and worker (${total})`);
+    write(
+      `PASS  ${image ? `the image ${image}` : "the image's production tree"} ran migrate, api and worker (${total})`,
+    );
     for (const line of lines) write(line);
-    write(`  tree: ${out} (kept for inspection; logs in ${logDir})`);
+    write(image ? `  logs in ${logDir}` : `  tree: ${out} (kept for inspection; logs in ${logDir})`);
     write(rule);
     return;
   }
