@@ -10,7 +10,7 @@
  * (deploy/run-modes.json), run from the tree's root with its node_modules/.bin on PATH.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { cp, lstat, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, lstat, mkdir, readdir, realpath, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { run } from "@hogsend/devstack/process";
 
@@ -35,6 +35,13 @@ const SOURCE_EXCLUDE = [
   /\.config\.[cm]?[jt]s$/,
   /(^|\/)README\.md$/,
 ];
+
+/**
+ * Optional peers of runtime packages that the lockfile links because the workspace has them as dev
+ * tools (better-auth lists drizzle-kit and vitest, which bring vite, rollup and three esbuilds).
+ * Nothing at run time imports them: they and whatever only they reach are removed from the tree.
+ */
+const NEVER_AT_RUNTIME = ["drizzle-kit", "vitest", "vite"];
 
 /** Marks a folder as an assembled tree, so a rerun may replace it and nothing else is deleted. */
 const MARKER = ".hogsend-runtime.json";
@@ -121,6 +128,10 @@ export async function assembleRuntime(options: AssembleOptions): Promise<Assembl
   ];
   log(`pnpm ${args.join(" ")}`);
   await run("pnpm", args, { cwd: out, stdio: options.stdio ?? "pipe" });
+  const pruned = await pruneUnreachable(out, NEVER_AT_RUNTIME);
+  log(
+    `pruned ${pruned.packages} packages (${(pruned.bytes / 1e6).toFixed(1)} MB) reachable only through ${NEVER_AT_RUNTIME.join(", ")}`,
+  );
 
   await writeFile(
     join(out, MARKER),
@@ -224,4 +235,69 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
     `[assemble] ${result.out}: ${(result.bytes / 1e6).toFixed(1)} MB in ${result.files} files ` +
       `(${((performance.now() - started) / 1000).toFixed(1)}s)`,
   );
+}
+
+/**
+ * Deletes every package under node_modules/.pnpm that no importer reaches without passing through
+ * one of `names`, and the links to them. Reachability follows pnpm's layout: a package's
+ * dependencies are the links beside it in `.pnpm/<id>/node_modules`.
+ */
+async function pruneUnreachable(out: string, names: string[]): Promise<{ packages: number; bytes: number }> {
+  const store = join(out, "node_modules/.pnpm");
+  const excluded = new Set(names);
+  const reachable = new Set<string>();
+  /** The links of one node_modules folder: package name → link path. */
+  const linksIn = async (dir: string): Promise<[string, string][]> => {
+    const found: [string, string][] = [];
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (entry.name.startsWith(".")) continue;
+      if (entry.name.startsWith("@")) {
+        for (const scoped of await readdir(join(dir, entry.name)).catch(() => []))
+          found.push([`${entry.name}/${scoped}`, join(dir, entry.name, scoped)]);
+      } else found.push([entry.name, join(dir, entry.name)]);
+    }
+    return found;
+  };
+  /** `.pnpm/<id>` of a link's target, when it is in the store. */
+  const storeIdOf = async (link: string) => {
+    const target = await realpath(link).catch(() => undefined);
+    if (!target?.startsWith(`${store}${sep}`)) return undefined;
+    return relative(store, target).split(sep)[0];
+  };
+  const visit = async (nodeModules: string) => {
+    for (const [name, link] of await linksIn(nodeModules)) {
+      if (excluded.has(name)) continue;
+      const id = await storeIdOf(link);
+      if (!id || reachable.has(id)) continue;
+      reachable.add(id);
+      await visit(join(store, id, "node_modules"));
+    }
+  };
+  const importers = [join(out, "node_modules")];
+  for (const group of ["apps", "packages"]) {
+    for (const project of await readdir(join(out, group)).catch(() => []))
+      importers.push(join(out, group, project, "node_modules"));
+  }
+  for (const importer of importers) await visit(importer);
+
+  let packages = 0;
+  let bytes = 0;
+  for (const entry of await readdir(store, { withFileTypes: true })) {
+    const id = entry.name;
+    if (!entry.isDirectory() || id === "node_modules" || id.startsWith(".") || reachable.has(id)) continue;
+    bytes += (await measure(join(store, id))).bytes;
+    await rm(join(store, id), { recursive: true, force: true });
+    packages++;
+  }
+  // Links left pointing at what was removed: beside the packages that listed them, and in pnpm's
+  // hidden hoisting folder.
+  for (const dir of [
+    join(store, "node_modules"),
+    ...[...reachable].map((id) => join(store, id, "node_modules")),
+  ]) {
+    for (const [, link] of await linksIn(dir)) {
+      if (!(await realpath(link).catch(() => undefined))) await rm(link, { force: true });
+    }
+  }
+  return { packages, bytes };
 }
