@@ -39,7 +39,8 @@ describe("Dockerfile", () => {
     const all = instructions(text);
     const froms = all.filter((i) => i.op === "FROM");
     // One base for both stages, a build argument defaulting to the official image.
-    expect(froms.map((f) => f.args)).toEqual(["${BASE_IMAGE} AS build", "${BASE_IMAGE} AS runtime"]);
+    const base = ["$", "{BASE_IMAGE}"].join("");
+    expect(froms.map((f) => f.args)).toEqual([`${base} AS build`, `${base} AS runtime`]);
     expect(text).toMatch(/^ARG BASE_IMAGE=node:\$\{NODE_VERSION\}-bookworm-slim$/m);
     // A current LTS by default; CI keeps the code running on Node 20.
     const nodeVersion = /^ARG NODE_VERSION=(\d+)$/m.exec(text)?.[1];
