@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import { type PreferenceFacts, preferencesFromRow } from "./preference-facts.js";
+import { ERASED_HASH_SQL } from "./privacy.js";
 
 /** Who a send is for, as the caller named them: exactly one lookup applies (id, else user id, else address). */
 export interface EnqueueLookup {
@@ -28,6 +29,8 @@ export interface EnqueueFacts {
   enrollment: string | undefined;
   sentInLastDay: number;
   lastJourneySentAt: Date | undefined;
+  /** The recipient's address (the lookup's, else the contact's) was erased at its owner's request. */
+  erased: boolean;
 }
 
 /**
@@ -70,7 +73,10 @@ select
   case when not $8::boolean or c.id is null then null else (
     select max(created_at) from email_sends s
     where s.contact_id = c.id and s.journey_id = $6::text
-      and s.status in ('queued', 'sending', 'sent')) end as last_journey_sent_at
+      and s.status in ('queued', 'sending', 'sent')) end as last_journey_sent_at,
+  exists (select 1 from erased_addresses ea
+    where coalesce(ea.tenant_id, '') = ''
+      and ea.email_sha256 = ${ERASED_HASH_SQL("coalesce($4::text, c.email)")}) as erased
 from (select 1) one
 left join contact c on true
 left join email_preferences p on p.contact_id = c.id
@@ -105,6 +111,7 @@ export async function readEnqueueFacts(sql: Sql, lookup: EnqueueLookup): Promise
     enrollment: (row.enrollment as string | null) ?? undefined,
     sentInLastDay: row.sent_in_last_day as number,
     lastJourneySentAt: row.last_journey_sent_at ? new Date(row.last_journey_sent_at as string) : undefined,
+    erased: row.erased === true,
   };
 }
 

@@ -6,3 +6,4 @@ export * from "./email.js";
 export * from "./events.js";
 export * from "./journeys.js";
 export * from "./preferences.js";
+export * from "./privacy.js";

@@ -1,6 +1,6 @@
 import { type Access, principalAllows, principalKey, requiredScopes } from "@hogsend/access";
 import { AppError } from "@hogsend/core";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { clientIp } from "../http/client-ip.js";
 import type { AppEnv } from "../http/types.js";
 import type { Logger } from "../platform/logger.js";
@@ -66,4 +66,11 @@ export function rateLimit(
     }
     await next();
   };
+}
+
+/** The principal of a route behind `requireAccess`: who to write into the audit log. */
+export function principalOf(c: Context<AppEnv>) {
+  const principal = c.get("principal");
+  if (!principal) throw new AppError("UNAUTHORIZED", "Authentication required");
+  return principal;
 }

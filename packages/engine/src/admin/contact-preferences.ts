@@ -8,11 +8,10 @@ import {
   updateEmailPreferences,
 } from "@hogsend/db";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { requireAccess } from "../access/require-access.js";
+import { principalOf, requireAccess } from "../access/require-access.js";
 import { clientIp } from "../http/client-ip.js";
 import { errorResponses } from "../http/errors.js";
-import type { ApiApp, AppEnv } from "../http/types.js";
+import type { ApiApp } from "../http/types.js";
 import type { HogsendClient } from "../platform/client.js";
 
 const OPERATOR_SUPPRESSION = "suppressed by an operator";
@@ -158,11 +157,6 @@ export function registerAdminContactPreferenceRoutes(app: ApiApp, runtime: { cli
     const contact = await contactById(db, id);
     if (!contact) throw new AppError("NOT_FOUND", `No contact ${id}`);
     return contact;
-  };
-  const principalOf = (c: Context<AppEnv>) => {
-    const principal = c.get("principal");
-    if (!principal) throw new AppError("UNAUTHORIZED", "Authentication required");
-    return principal;
   };
 
   app.openapi(getRoute, async (c) => {

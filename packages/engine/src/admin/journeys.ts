@@ -13,12 +13,11 @@ import {
   setJourneyEnabled,
 } from "@hogsend/db";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { requireAccess } from "../access/require-access.js";
+import { principalOf, requireAccess } from "../access/require-access.js";
 import { clientIp } from "../http/client-ip.js";
 import { ErrorEnvelopeSchema, errorResponses } from "../http/errors.js";
 import { pageOf, pageQuery } from "../http/pagination.js";
-import type { ApiApp, AppEnv } from "../http/types.js";
+import type { ApiApp } from "../http/types.js";
 import type { IngestService } from "../ingest/ingest-service.js";
 import type { JourneyDefinition } from "../journeys/define-journey.js";
 import { cancelJourneyRuns } from "../journeys/exit-check.js";
@@ -322,11 +321,6 @@ export function registerAdminJourneyRoutes(
       "NOT_FOUND",
       `No journey ${JSON.stringify(id)}${best ? ` (did you mean ${best}?)` : ""}; known: ${[...byId.keys()].join(", ") || "none"}`,
     );
-  };
-  const principalOf = (c: Context<AppEnv>) => {
-    const principal = c.get("principal");
-    if (!principal) throw new AppError("UNAUTHORIZED", "Authentication required");
-    return principal;
   };
 
   app.openapi(listRoute, async (c) => c.json({ items: await describeJourneys(db, journeys) }, 200));

@@ -17,6 +17,8 @@ export interface SendFacts {
   enrollment?: JourneyStatus | "gone" | undefined;
   /** EMAIL_FREQUENCY_CAP_PER_DAY and the contact's non-transactional sends in the last 24 h. */
   frequencyCap?: { perDay: number; sentInLastDay: number } | undefined;
+  /** The recipient's address was erased at its owner's request: only transactional mail reaches it. */
+  erased?: boolean | undefined;
   /** The journey's emailMinGap and when it last mailed this contact. */
   journeyGap?: { journeyId: string; minGapMs: number; lastSentAt: Date | undefined } | undefined;
   now: Date;
@@ -38,6 +40,8 @@ function blockedReason(facts: SendFacts): string | null {
   // An exited or cancelled enrollment whose run has not stopped yet must not keep mailing.
   if (facts.enrollment !== undefined && facts.enrollment !== "active" && facts.enrollment !== "waiting")
     return `journey enrollment is ${facts.enrollment}`;
+  if (facts.erased && facts.category !== "transactional")
+    return "the address was erased at its owner's request";
   const byPreferences = preferenceBlock(facts.preferences, facts.category);
   if (byPreferences || facts.category === "transactional") return byPreferences;
   const cap = facts.frequencyCap;
@@ -65,6 +69,7 @@ export function enqueueSendFacts(
   return {
     category: send.category,
     preferences: facts.preferences,
+    erased: facts.erased,
     enrollment: facts.enrollment as SendFacts["enrollment"],
     ...(marketing && send.frequencyCapPerDay !== undefined
       ? { frequencyCap: { perDay: send.frequencyCapPerDay, sentInLastDay: facts.sentInLastDay } }
