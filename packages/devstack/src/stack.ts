@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { ExistingServices } from "./env.js";
 import { type HatchetHandle, startHatchet } from "./hatchet/index.js";
 import { clearStaleEngineState } from "./hatchet/stale-partitions.js";
 import { logStep } from "./log.js";
@@ -20,17 +21,6 @@ export interface Stack {
   redis: RedisHandle | undefined;
   hatchet: HatchetHandle;
   stop(): Promise<void>;
-}
-
-/** Connection settings already present in the environment; set ones are used, not started. */
-export interface ExistingServices {
-  DATABASE_URL?: string | undefined;
-  REDIS_URL?: string | undefined;
-  HATCHET_CLIENT_TOKEN?: string | undefined;
-  HATCHET_CLIENT_HOST_PORT?: string | undefined;
-  HATCHET_CLIENT_TLS_STRATEGY?: string | undefined;
-  HATCHET_CLIENT_EMBEDDED_BINARY_PATH?: string | undefined;
-  DOCKER_HOST?: string | undefined;
 }
 
 export interface StartStackOptions {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { hostPortFromHatchetToken } from "@hogsend/core";
 import postgres from "postgres";
+import { userBinDir } from "../env.js";
 import { logStep } from "../log.js";
 import { ensureDatabase } from "../postgres.js";
 import { buildLiteOrExplain, type HatchetRoute, resolveHatchetBinaries } from "./resolve.js";
@@ -49,9 +50,11 @@ export async function startHatchet(options: StartHatchetOptions): Promise<Hatche
   }
   const databaseUrl = await prepareEngineDatabase(options.serverUrl, options.database ?? "hatchet");
   const binDir = join(options.homeDir, "bin");
+  const sharedBinDir = userBinDir();
   const binaries = await resolveHatchetBinaries({
     embeddedBinaryPath: options.embeddedBinaryPath,
     binDir,
+    sharedBinDir,
     allowSdkDownload: options.allowSdkDownload ?? true,
   });
   if (binaries.kind === "sidecar" || binaries.kind === "sidecar-sdk") {
@@ -68,7 +71,7 @@ export async function startHatchet(options: StartHatchetOptions): Promise<Hatche
       logStep(`the SDK could not download the sidecar: ${(err as Error).message.split("\n")[0]}`);
     }
   }
-  const lite = binaries.kind === "lite" ? binaries : await buildLiteOrExplain(undefined, binDir);
+  const lite = binaries.kind === "lite" ? binaries : await buildLiteOrExplain(undefined, sharedBinDir);
   if (lite.kind !== "lite") throw new Error("unreachable: expected hatchet-lite binaries");
   const engine = await startLite({
     binDir: lite.dir,

@@ -23,8 +23,10 @@ export type HatchetBinaries =
 export interface ResolveOptions {
   /** HATCHET_CLIENT_EMBEDDED_BINARY_PATH */
   embeddedBinaryPath?: string | undefined;
-  /** `.hogsend/bin` */
+  /** The clone's own `.hogsend/bin`: an override, looked in first and never built into. */
   binDir: string;
+  /** The per-user cache shared by every clone (`userBinDir()`): looked in next, and built into. */
+  sharedBinDir?: string | undefined;
   /** Try the SDK's own download of the sidecar release (needs github.com). */
   allowSdkDownload?: boolean;
 }
@@ -38,7 +40,8 @@ function hasLiteBinaries(dir: string): boolean {
 
 /**
  * Finds or builds an engine, in this order: HATCHET_CLIENT_EMBEDDED_BINARY_PATH; a cached
- * build in `.hogsend/bin`; `go install` of the hatchet-embedded sidecar; the SDK's download;
+ * build in the clone's `.hogsend/bin`, then in the per-user cache; `go install` of the
+ * hatchet-embedded sidecar (into the per-user cache); the SDK's download;
  * and, when no sidecar can be had, a `go build` of hatchet-lite, hatchet-migrate and
  * hatchet-admin at the same tag. Each failed route is logged with its reason.
  */
@@ -51,12 +54,16 @@ export async function resolveHatchetBinaries(options: ResolveOptions): Promise<H
     }
     return { kind: "sidecar", path: options.embeddedBinaryPath, route: "sidecar:env" };
   }
-  const sidecarPath = sidecarCachePath(options.binDir);
-  if (existsSync(sidecarPath)) return { kind: "sidecar", path: sidecarPath, route: "sidecar:cache" };
-  const liteDir = liteCacheDir(options.binDir);
-  if (hasLiteBinaries(liteDir)) return { kind: "lite", dir: liteDir, route: "lite:cache" };
-
-  await mkdir(options.binDir, { recursive: true });
+  const dirs = [options.binDir, ...(options.sharedBinDir ? [options.sharedBinDir] : [])];
+  for (const dir of dirs) {
+    if (existsSync(sidecarCachePath(dir)))
+      return { kind: "sidecar", path: sidecarCachePath(dir), route: "sidecar:cache" };
+    if (hasLiteBinaries(liteCacheDir(dir)))
+      return { kind: "lite", dir: liteCacheDir(dir), route: "lite:cache" };
+  }
+  const buildDir = options.sharedBinDir ?? options.binDir;
+  const sidecarPath = sidecarCachePath(buildDir);
+  await mkdir(buildDir, { recursive: true });
   const go = await hasCommand("go");
   if (go) {
     try {
@@ -70,10 +77,10 @@ export async function resolveHatchetBinaries(options: ResolveOptions): Promise<H
     // The SDK downloads at start; the caller falls back to lite when that throws.
     return { kind: "sidecar-sdk", route: "sidecar:sdk-download" };
   }
-  return buildLiteOrExplain(go, options.binDir);
+  return buildLiteOrExplain(go, buildDir);
 }
 
-/** The last route: build hatchet-lite from the Go module proxy. */
+/** The last route: build hatchet-lite from the Go module proxy into `binDir` (the shared cache). */
 export async function buildLiteOrExplain(go: boolean | undefined, binDir: string): Promise<HatchetBinaries> {
   const liteDir = liteCacheDir(binDir);
   if (hasLiteBinaries(liteDir)) return { kind: "lite", dir: liteDir, route: "lite:cache" };
