@@ -479,7 +479,7 @@ async function rehearse() {
   });
 
   await step("cli", async () => {
-    for (const args of [["--help"], ["studio", "admin", "list"]]) {
+    for (const args of [["--help"], ["studio", "admin", "list"], ["doctor"]]) {
       const cli = await startMode("cli", ["node", "packages/cli/bin/hogsend.mjs", ...args], runEnv);
       const code = await withTimeout(cli.exited, 60_000);
       if (code !== 0) {
@@ -490,7 +490,7 @@ async function rehearse() {
         );
       }
     }
-    return "`node packages/cli/bin/hogsend.mjs --help` and `studio admin list` exited 0";
+    return "`node packages/cli/bin/hogsend.mjs --help`, `studio admin list` and `doctor` exited 0";
   });
 
   if (image) {

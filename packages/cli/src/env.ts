@@ -17,3 +17,8 @@ export type CliEnv = z.output<typeof cliEnvSchema>;
 export function readCliEnv(source: Record<string, string | undefined> = process.env): EnvResult<CliEnv> {
   return parseEnv(cliEnvSchema, source);
 }
+
+/** The whole environment, for commands that check a run mode's contract (`doctor`). */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -7,6 +7,7 @@ import { CliError, EXIT } from "./exit-codes.js";
 const HELP = `Usage: hogsend <command> [options]
 
 Commands:
+  doctor                           check a deployment: env, services, migrations, provider, DNS
   studio admin create|reset|list   manage Studio admins
   hatchet token                    mint HATCHET_CLIENT_TOKEN on a hatchet-lite under docker compose
 
@@ -22,6 +23,10 @@ export async function main(argv: string[], out = (line: string) => console.log(l
     // Commands load on demand: studio admin pulls in the engine, which `hatchet token` does not need.
     const { studioAdmin } = await import("./commands/studio-admin.js");
     return studioAdmin(sub === "admin" ? rest : ["--help"], out);
+  }
+  if (group === "doctor") {
+    const { doctor } = await import("./commands/doctor.js");
+    return doctor(argv.slice(1), out);
   }
   if (group === "hatchet") {
     const { hatchet } = await import("./commands/hatchet-token.js");

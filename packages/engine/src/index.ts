@@ -1,5 +1,7 @@
 // The engine's public API, by context. Access (auth, API keys, audit) is `@hogsend/access`.
 
+// Operations: `hogsend doctor`.
+export { type DoctorCheck, doctorPassed, formatDoctor, runDoctor } from "./doctor/doctor.js";
 // Email: outbound and preferences.
 export type { Mailer } from "./email/outbound/mailer.js";
 export { categoryOf, decideSend, type SendDecision, type SendFacts } from "./email/outbound/send-policy.js";
