@@ -1,6 +1,7 @@
 // The engine's public API, by context. Access (auth, API keys, audit) is `@hogsend/access`.
 
-// Operations: `hogsend doctor`.
+// Operations: `hogsend doctor`, `hogsend contacts erase`.
+export { type ContactErased, eraseContactEverywhere } from "./admin/contact-privacy.js";
 export { type DoctorCheck, doctorPassed, formatDoctor, runDoctor } from "./doctor/doctor.js";
 // Email: outbound and preferences.
 export type { Mailer } from "./email/outbound/mailer.js";

@@ -92,27 +92,38 @@ export function registerContactPrivacyRoutes(app: ApiApp, runtime: { client: Hog
 
   app.openapi(eraseRoute, async (c) => {
     const { id } = c.req.valid("param");
-    // Live runs are cancelled first, so none takes another step for a person being erased; a
-    // run that enrolled meanwhile comes back from the erase and is cancelled after it.
-    const before = await liveRunIdsOf(sql, id);
-    if (before.length > 0) await cancelJourneyRuns(client, before);
-    const erased = await eraseContact(sql, id);
+    const erased = await eraseContactEverywhere(client, id);
     if (!erased) throw new AppError("NOT_FOUND", `No contact ${id}`);
-    const late = erased.liveRunIds.filter((runId) => !before.includes(runId));
-    if (late.length > 0) await cancelJourneyRuns(client, late);
-    const { liveRunIds, ...counts } = erased;
-    const summary = {
-      contactId: id,
-      journeyRunsCancelled: new Set([...before, ...liveRunIds]).size,
-      ...counts,
-    };
     await recordAudit(db, principalOf(c), {
       action: "contact.erase",
       resourceType: "contact",
       resourceId: id,
       ip: clientIp(c),
-      metadata: summary,
+      metadata: erased,
     });
-    return c.json({ erased: summary }, 200);
+    return c.json({ erased }, 200);
   });
+}
+
+/** What an erase removed, as the api answers it and the audit log keeps it. */
+export type ContactErased = z.infer<typeof ContactErasedSchema>["erased"];
+
+/**
+ * Erases a contact (the api's DELETE and `hogsend contacts erase`): live runs are cancelled first,
+ * so none takes another step for a person being erased; a run that enrolled meanwhile comes back
+ * from the erase and is cancelled after it. Undefined for an unknown contact. The caller audits.
+ */
+export async function eraseContactEverywhere(
+  client: HogsendClient,
+  contactId: string,
+): Promise<ContactErased | undefined> {
+  const { sql } = client.db;
+  const before = await liveRunIdsOf(sql, contactId);
+  if (before.length > 0) await cancelJourneyRuns(client, before);
+  const erased = await eraseContact(sql, contactId);
+  if (!erased) return undefined;
+  const late = erased.liveRunIds.filter((runId) => !before.includes(runId));
+  if (late.length > 0) await cancelJourneyRuns(client, late);
+  const { liveRunIds, ...counts } = erased;
+  return { contactId, journeyRunsCancelled: new Set([...before, ...liveRunIds]).size, ...counts };
 }

@@ -1,0 +1,99 @@
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { recordAudit } from "@hogsend/access";
+import { formatEnvIssues } from "@hogsend/core";
+import { contactById, exportContact, findContact } from "@hogsend/db";
+import { createHogsendClient, createLogger, eraseContactEverywhere, readEnv } from "@hogsend/engine";
+import { processEnv } from "../env.js";
+import { CliError, EXIT } from "../exit-codes.js";
+
+export const CONTACTS_HELP = `Usage: hogsend contacts <command> <contact> [options]
+
+A person's data on request. <contact> is a contact id, an email or a user id.
+
+Commands:
+  export <contact> [--out FILE]   everything stored about them, as one JSON document (stdout or FILE)
+  erase  <contact> --yes          cancel their journey runs, delete their events, enrollments,
+                                  preferences and the contact, anonymise their sends; keeps only a
+                                  hash of their address so marketing mail cannot reach it again.
+                                  Not reversible.
+
+Both are written to the audit log (actor: system). They need the api's environment: erase
+cancels journey runs on Hatchet. Exit codes: 0 ok, 64 usage, 65 unknown contact, 78 bad
+environment, 1 other.`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function contacts(args: string[], out: (line: string) => void): Promise<number> {
+  const [command, ...rest] = args;
+  if (!command || command === "--help" || command === "-h") {
+    out(CONTACTS_HELP);
+    return command ? EXIT.OK : EXIT.USAGE;
+  }
+  if (command !== "export" && command !== "erase")
+    throw new CliError(`unknown command: contacts ${command}\n\n${CONTACTS_HELP}`, EXIT.USAGE);
+  let parsed: { values: { out?: string; yes?: boolean; help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { out: { type: "string" }, yes: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\n\n${CONTACTS_HELP}`, EXIT.USAGE);
+  }
+  if (parsed.values.help) {
+    out(CONTACTS_HELP);
+    return EXIT.OK;
+  }
+  const [who] = parsed.positionals;
+  if (!who || parsed.positionals.length > 1)
+    throw new CliError(`name one contact: an id, an email or a user id\n\n${CONTACTS_HELP}`, EXIT.USAGE);
+  if (command === "erase" && !parsed.values.yes)
+    throw new CliError(`erase is not reversible: add --yes to erase ${who}`, EXIT.USAGE);
+
+  const env = readEnv(processEnv());
+  if (!env.ok) throw new CliError(formatEnvIssues(env.issues, "hogsend contacts"), EXIT.CONFIG);
+  const client = createHogsendClient(env.env, {
+    version: "cli",
+    role: "cli",
+    // Warnings (a cancel that did not land) go to stderr, so an export on stdout stays JSON.
+    logger: createLogger({ level: "warn", json: false, write: (line) => process.stderr.write(`${line}\n`) }),
+  });
+  try {
+    const { db, sql } = client.db;
+    const contact = UUID.test(who)
+      ? await contactById(db, who)
+      : await findContact(db, who.includes("@") ? { email: who } : { externalId: who });
+    if (!contact) throw new CliError(`no contact ${who}`, EXIT.DATA);
+    if (command === "export") {
+      const data = await exportContact(sql, contact.id);
+      const text = JSON.stringify({ exportedAt: new Date().toISOString(), ...data }, null, 2);
+      if (parsed.values.out) await writeFile(parsed.values.out, `${text}\n`, { mode: 0o600 });
+      else out(text);
+      await recordAudit(db, "system", {
+        action: "contact.export",
+        resourceType: "contact",
+        resourceId: contact.id,
+      });
+      if (parsed.values.out) out(`exported contact ${contact.id} to ${parsed.values.out}`);
+      return EXIT.OK;
+    }
+    const erased = await eraseContactEverywhere(client, contact.id);
+    if (!erased) throw new CliError(`no contact ${who}`, EXIT.DATA);
+    await recordAudit(db, "system", {
+      action: "contact.erase",
+      resourceType: "contact",
+      resourceId: contact.id,
+      metadata: erased,
+    });
+    out(
+      `erased contact ${contact.id}: ${erased.events} events, ${erased.journeyStates} enrollments ` +
+        `(${erased.journeyRunsCancelled} runs cancelled), ${erased.sendsAnonymised} sends anonymised` +
+        `${erased.addressHashed ? "; address kept as a hash" : ""}`,
+    );
+    return EXIT.OK;
+  } finally {
+    await client.close();
+  }
+}
