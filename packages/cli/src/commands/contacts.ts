@@ -2,10 +2,11 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { recordAudit } from "@hogsend/access";
 import { formatEnvIssues } from "@hogsend/core";
-import { contactById, exportContact, findContact } from "@hogsend/db";
+import { exportContact } from "@hogsend/db";
 import { createHogsendClient, createLogger, eraseContactEverywhere, readEnv } from "@hogsend/engine";
 import { processEnv } from "../env.js";
 import { CliError, EXIT } from "../exit-codes.js";
+import { findContactByHandle } from "../find-contact.js";
 
 export const CONTACTS_HELP = `Usage: hogsend contacts <command> <contact> [options]
 
@@ -21,8 +22,6 @@ Commands:
 Both are written to the audit log (actor: system). They need the api's environment: erase
 cancels journey runs on Hatchet. Exit codes: 0 ok, 64 usage, 65 unknown contact, 78 bad
 environment, 1 other.`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function contacts(args: string[], out: (line: string) => void): Promise<number> {
   const [command, ...rest] = args;
@@ -62,9 +61,7 @@ export async function contacts(args: string[], out: (line: string) => void): Pro
   });
   try {
     const { db, sql } = client.db;
-    const contact = UUID.test(who)
-      ? await contactById(db, who)
-      : await findContact(db, who.includes("@") ? { email: who } : { externalId: who });
+    const contact = await findContactByHandle(db, who);
     if (!contact) throw new CliError(`no contact ${who}`, EXIT.DATA);
     if (command === "export") {
       const data = await exportContact(sql, contact.id);

@@ -126,3 +126,31 @@ export async function exportContact(sql: Sql, contactId: string): Promise<Contac
     emails: sends.map((s) => ({ ...s, events: bySend(sendEvents, s.id), links: bySend(links, s.id) })),
   };
 }
+
+/** Lets marketing mail reach an erased address again (its owner came back and consented). */
+export async function forgetErasedAddress(sql: Sql, email: string): Promise<boolean> {
+  const rows = await sql.unsafe(
+    `delete from erased_addresses where coalesce(tenant_id, '') = '' and email_sha256 = ${ERASED_HASH_SQL("$1::text")}
+     returning 1`,
+    [email],
+  );
+  return rows.length > 0;
+}
+
+/** Suppressed contacts, newest first, and how many erased addresses are kept as hashes. */
+export async function listSuppressions(sql: Sql, limit = 1_000) {
+  const contacts = await sql<
+    {
+      contact_id: string;
+      email: string | null;
+      external_id: string | null;
+      reason: string | null;
+      since: string | Date | null;
+    }[]
+  >`
+    select p.contact_id, c.email, c.external_id, p.suppressed_reason as reason, p.suppressed_at as since
+    from email_preferences p join contacts c on c.id = p.contact_id
+    where p.suppressed order by p.suppressed_at desc nulls last limit ${limit}`;
+  const [erased] = await sql<{ n: number }[]>`select count(*)::int as n from erased_addresses`;
+  return { contacts, erasedAddresses: erased?.n ?? 0 };
+}
