@@ -11,6 +11,7 @@ Commands:
   contacts export|erase <contact>  a person's data on request: export it, or erase it
   keys create|list|revoke          API keys: mint (secret shown once), list, revoke
   suppressions list|add|remove     who Hogsend will not mail
+  emails list|show|resend          sends: find them, see one, send a failed one again
   studio admin create|reset|list   manage Studio admins
   hatchet token                    mint HATCHET_CLIENT_TOKEN on a hatchet-lite under docker compose
 
@@ -26,6 +27,10 @@ export async function main(argv: string[], out = (line: string) => console.log(l
     // Commands load on demand: studio admin pulls in the engine, which `hatchet token` does not need.
     const { studioAdmin } = await import("./commands/studio-admin.js");
     return studioAdmin(sub === "admin" ? rest : ["--help"], out);
+  }
+  if (group === "emails") {
+    const { emails } = await import("./commands/emails.js");
+    return emails(argv.slice(1), out);
   }
   if (group === "suppressions") {
     const { suppressions } = await import("./commands/suppressions.js");

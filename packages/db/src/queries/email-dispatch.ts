@@ -271,3 +271,21 @@ export async function saveEmailLinks(
 
 /** The statement texts, for the test that checks their generic plans never scan a whole table. */
 export const DISPATCH_STATEMENTS = { claimDue: CLAIM_DUE, claimStale: CLAIM_STALE, record: RECORD } as const;
+
+/**
+ * Puts a failed send back in the queue, due now, with its attempts reset, and wakes the
+ * dispatchers: an operator's resend. Only a `failed` send moves (a sent one is never mailed
+ * twice this way); the send keeps its id, so the provider's idempotency key stays the same.
+ * Returns false when the send is missing or not failed.
+ */
+export async function requeueFailedSend(sql: Sql, id: string): Promise<boolean> {
+  const rows = await sql`
+    update email_sends set status = 'queued', attempts = 0, next_attempt_at = now(), failed_at = null,
+      reason = null, claimed_at = null, claimed_by = null, batch_id = null, batch_position = null,
+      updated_at = now()
+    where id = ${id} and status = 'failed'
+    returning id`;
+  if (rows.length === 0) return false;
+  await sql`select pg_notify(${EMAIL_SENDS_CHANNEL}, '')`;
+  return true;
+}

@@ -1,3 +1,4 @@
+import { recordAudit } from "@hogsend/access";
 import { AppError } from "@hogsend/core";
 import {
   EMAIL_EVENT_TYPES,
@@ -8,9 +9,11 @@ import {
   emailMetrics,
   emailSendDetail,
   listEmailSends,
+  requeueFailedSend,
 } from "@hogsend/db";
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireAccess } from "../access/require-access.js";
+import { principalOf, requireAccess } from "../access/require-access.js";
+import { clientIp } from "../http/client-ip.js";
 import { errorResponses } from "../http/errors.js";
 import { pageOf, pageQuery } from "../http/pagination.js";
 import type { ApiApp } from "../http/types.js";
@@ -261,6 +264,24 @@ const detailRoute = createRoute({
   },
 });
 
+const resendRoute = createRoute({
+  method: "post",
+  path: "/v1/admin/emails/{id}/resend",
+  tags: ["Admin"],
+  summary: "Send a failed email again",
+  description:
+    "Puts a `failed` send back in the queue, due now, with its attempts reset. It keeps its id, so the provider's idempotency key is the same. A send that is not failed gets 409. Audited.",
+  middleware: [requireAccess("write")] as const,
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: {
+    200: {
+      description: "Queued again",
+      content: { "application/json": { schema: z.object({ id: z.uuid(), status: z.literal("queued") }) } },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 429),
+  },
+});
+
 const metricsRoute = createRoute({
   method: "get",
   path: "/v1/admin/metrics/emails",
@@ -324,6 +345,25 @@ export function registerAdminEmailRoutes(app: ApiApp, runtime: { client: Hogsend
       },
       200,
     );
+  });
+
+  app.openapi(resendRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await requeueFailedSend(client.db.sql, id))) {
+      const detail = await emailSendDetail(db, id, { eventLimit: 0 });
+      if (!detail) throw new AppError("NOT_FOUND", `No email send ${id}`);
+      throw new AppError(
+        "CONFLICT",
+        `Email send ${id} is ${detail.send.status}: only a failed send is sent again`,
+      );
+    }
+    await recordAudit(db, principalOf(c), {
+      action: "email.resend",
+      resourceType: "email_send",
+      resourceId: id,
+      ip: clientIp(c),
+    });
+    return c.json({ id, status: "queued" as const }, 200);
   });
 
   app.openapi(metricsRoute, async (c) => {

@@ -153,6 +153,7 @@ const ERROR_DESCRIPTIONS = {
   401: "Missing, invalid, revoked or expired credentials",
   403: "Credentials valid, but their scope is too small",
   404: "Not found",
+  409: "Conflicts with the resource's state: the message says which",
   413: "Body too large",
   429: "Rate limited: see Retry-After",
 } as const;
