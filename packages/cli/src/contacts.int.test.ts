@@ -80,6 +80,27 @@ describe("hogsend contacts", () => {
     expect((await hogsend(["export", contact.id])).code).toBe(EXIT.DATA);
   });
 
+  it("shows a contact and their timeline, newest first", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const contact = await upsertContact(client.db.db, {
+      externalId: `u_${tag}`,
+      properties: { plan: "pro" },
+    });
+    await client.db.sql`insert into user_events (user_key, contact_id, event, idempotency_key, occurred_at)
+      values (${contact.id}, ${contact.id}, 'signed_up', ${randomUUID()}, now() - interval '1 hour'),
+             (${contact.id}, ${contact.id}, 'plan_upgraded', ${randomUUID()}, now())`;
+    const got = await hogsend(["get", `u_${tag}`]);
+    expect(got.code, got.output).toBe(EXIT.OK);
+    expect(got.output).toContain('properties: {"plan":"pro"}');
+    expect(got.output).toContain("subscribed to everything");
+    const timeline = await hogsend(["timeline", contact.id]);
+    const lines = timeline.output.split("\n").filter((l) => l.includes("event "));
+    expect(lines.map((l) => l.split("  ")[1])).toEqual([
+      "event plan_upgraded (api)",
+      "event signed_up (api)",
+    ]);
+  });
+
   it("refuses usage errors with the help", async () => {
     expect((await hogsend([])).code).toBe(EXIT.USAGE);
     expect((await hogsend(["export"])).code).toBe(EXIT.USAGE);

@@ -8,7 +8,9 @@ const HELP = `Usage: hogsend <command> [options]
 
 Commands:
   doctor                           check a deployment: env, services, migrations, provider, DNS
+  contacts get|timeline <contact>  a contact, and their events, enrollments and sends
   contacts export|erase <contact>  a person's data on request: export it, or erase it
+  events tail                      follow events as they are stored
   keys create|list|revoke          API keys: mint (secret shown once), list, revoke
   suppressions list|add|remove     who Hogsend will not mail
   emails list|show|resend          sends: find them, see one, send a failed one again
@@ -27,6 +29,10 @@ export async function main(argv: string[], out = (line: string) => console.log(l
     // Commands load on demand: studio admin pulls in the engine, which `hatchet token` does not need.
     const { studioAdmin } = await import("./commands/studio-admin.js");
     return studioAdmin(sub === "admin" ? rest : ["--help"], out);
+  }
+  if (group === "events") {
+    const { events } = await import("./commands/events.js");
+    return events(argv.slice(1), out);
   }
   if (group === "emails") {
     const { emails } = await import("./commands/emails.js");

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { recordAudit } from "@hogsend/access";
 import { formatEnvIssues } from "@hogsend/core";
-import { exportContact } from "@hogsend/db";
+import { contactTimeline, exportContact, listContactSends } from "@hogsend/db";
 import { createHogsendClient, createLogger, eraseContactEverywhere, readEnv } from "@hogsend/engine";
 import { processEnv } from "../env.js";
 import { CliError, EXIT } from "../exit-codes.js";
@@ -13,14 +13,16 @@ export const CONTACTS_HELP = `Usage: hogsend contacts <command> <contact> [optio
 A person's data on request. <contact> is a contact id, an email or a user id.
 
 Commands:
+  get <contact> [--json]          the contact: identities, properties, preferences
+  timeline <contact> [--json]     their latest events, journey enrollments and sends, newest first
   export <contact> [--out FILE]   everything stored about them, as one JSON document (stdout or FILE)
   erase  <contact> --yes          cancel their journey runs, delete their events, enrollments,
                                   preferences and the contact, anonymise their sends; keeps only a
                                   hash of their address so marketing mail cannot reach it again.
                                   Not reversible.
 
-Both are written to the audit log (actor: system). They need the api's environment: erase
-cancels journey runs on Hatchet. Exit codes: 0 ok, 64 usage, 65 unknown contact, 78 bad
+Export and erase are written to the audit log (actor: system). All need the api's environment:
+erase cancels journey runs on Hatchet. Exit codes: 0 ok, 64 usage, 65 unknown contact, 78 bad
 environment, 1 other.`;
 
 export async function contacts(args: string[], out: (line: string) => void): Promise<number> {
@@ -29,14 +31,22 @@ export async function contacts(args: string[], out: (line: string) => void): Pro
     out(CONTACTS_HELP);
     return command ? EXIT.OK : EXIT.USAGE;
   }
-  if (command !== "export" && command !== "erase")
+  if (command !== "export" && command !== "erase" && command !== "get" && command !== "timeline")
     throw new CliError(`unknown command: contacts ${command}\n\n${CONTACTS_HELP}`, EXIT.USAGE);
-  let parsed: { values: { out?: string; yes?: boolean; help?: boolean }; positionals: string[] };
+  let parsed: {
+    values: { out?: string; yes?: boolean; json?: boolean; help?: boolean };
+    positionals: string[];
+  };
   try {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { out: { type: "string" }, yes: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        out: { type: "string" },
+        yes: { type: "boolean" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (err) {
     throw new CliError(`${(err as Error).message}\n\n${CONTACTS_HELP}`, EXIT.USAGE);
@@ -63,6 +73,47 @@ export async function contacts(args: string[], out: (line: string) => void): Pro
     const { db, sql } = client.db;
     const contact = await findContactByHandle(db, who);
     if (!contact) throw new CliError(`no contact ${who}`, EXIT.DATA);
+    if (command === "get" || command === "timeline") {
+      const timeline = await contactTimeline(db, contact.id, { eventLimit: 50, stateLimit: 50 });
+      const sends = await listContactSends(db, contact.id, { limit: 50 });
+      if (parsed.values.json) {
+        out(
+          JSON.stringify(
+            command === "get"
+              ? { contact, preferences: timeline.preferences ?? null }
+              : { events: timeline.events.items, journeyStates: timeline.journeyStates.items, sends },
+            null,
+            2,
+          ),
+        );
+        return EXIT.OK;
+      }
+      if (command === "get") {
+        out(`${contact.id}  ${contact.email ?? "(no email)"}  user ${contact.externalId ?? "-"}`);
+        out(`  properties: ${JSON.stringify(contact.properties)}`);
+        out(
+          `  first seen ${contact.firstSeenAt.toISOString()}, last seen ${contact.lastSeenAt.toISOString()}`,
+        );
+        const p = timeline.preferences;
+        out(
+          p
+            ? `  preferences: ${p.unsubscribedAll ? "unsubscribed from all" : `opted out of [${p.optedOutCategories.join(", ")}]`}${p.suppressed ? `, suppressed (${p.suppressedReason})` : ""}`
+            : "  preferences: subscribed to everything",
+        );
+        return EXIT.OK;
+      }
+      const items = [
+        ...timeline.events.items.map((e) => ({ at: e.occurredAt, text: `event ${e.event} (${e.source})` })),
+        ...timeline.journeyStates.items.map((j) => ({
+          at: j.startedAt,
+          text: `journey ${j.journeyId}: ${j.status}`,
+        })),
+        ...sends.map((m) => ({ at: m.createdAt, text: `email ${m.template}: ${m.status}` })),
+      ].sort((a, b) => b.at.getTime() - a.at.getTime());
+      for (const item of items) out(`${item.at.toISOString()}  ${item.text}`);
+      if (items.length === 0) out("nothing yet");
+      return EXIT.OK;
+    }
     if (command === "export") {
       const data = await exportContact(sql, contact.id);
       const text = JSON.stringify({ exportedAt: new Date().toISOString(), ...data }, null, 2);
