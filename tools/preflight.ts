@@ -343,6 +343,9 @@ async function rehearse() {
     // NODE_ENV=production insists on a provider; nothing is sent, so the key never reaches Resend.
     EMAIL_PROVIDER: "resend",
     RESEND_API_KEY: "re_preflight_never_used",
+    // A closed local port: nothing is sent, and the doctor's provider check warns (no answer)
+    // the same online or off, instead of failing on Resend refusing the placeholder key.
+    RESEND_BASE_URL: "http://127.0.0.1:9",
     EMAIL_FROM: "Hogsend preflight <preflight@example.com>",
     API_PUBLIC_URL: "https://preflight.hogsend.test",
     // The enrollment's run leaves the worker's memory a second into its sleep, before the stop.
