@@ -7,6 +7,8 @@ export const EXIT = {
   USAGE: 64,
   /** Input refused: weak password, bad email, duplicate, not found (EX_DATAERR). */
   DATA: 65,
+  /** An input file that does not exist (EX_NOINPUT). */
+  NO_INPUT: 66,
   /** The database cannot be reached (EX_UNAVAILABLE). */
   UNAVAILABLE: 69,
   /** Required environment missing or invalid (EX_CONFIG). */

@@ -1,6 +1,5 @@
 // The engine's public API, by context. Access (auth, API keys, audit) is `@hogsend/access`.
 
-// Operations: `hogsend doctor`, `hogsend contacts erase`.
 export { type ContactErased, eraseContactEverywhere } from "./admin/contact-privacy.js";
 export { type DoctorCheck, doctorPassed, formatDoctor, runDoctor } from "./doctor/doctor.js";
 // Email: outbound and preferences.
@@ -8,6 +7,8 @@ export type { Mailer } from "./email/outbound/mailer.js";
 export { categoryOf, decideSend, type SendDecision, type SendFacts } from "./email/outbound/send-policy.js";
 export { isSubscribed, type PreferenceFacts } from "./email/preferences/subscription.js";
 export { type Env, loadEnv, readEnv } from "./env.js";
+// Operations: `hogsend doctor`, `hogsend contacts erase`, what an import may store.
+export { findUnstorable } from "./http/json-guard.js";
 export { type RunningServer, serveApp } from "./http/serve.js";
 // Ingest.
 export { exitCheckApplies } from "./ingest/exit-policy.js";

@@ -15,6 +15,7 @@ A person's data on request. <contact> is a contact id, an email or a user id.
 Commands:
   get <contact> [--json]          the contact: identities, properties, preferences
   timeline <contact> [--json]     their latest events, journey enrollments and sends, newest first
+  import FILE.csv|FILE.jsonl      import contacts, streamed and resumable (see contacts import --help)
   export <contact> [--out FILE]   everything stored about them, as one JSON document (stdout or FILE)
   erase  <contact> --yes          cancel their journey runs, delete their events, enrollments,
                                   preferences and the contact, anonymise their sends; keeps only a
@@ -30,6 +31,10 @@ export async function contacts(args: string[], out: (line: string) => void): Pro
   if (!command || command === "--help" || command === "-h") {
     out(CONTACTS_HELP);
     return command ? EXIT.OK : EXIT.USAGE;
+  }
+  if (command === "import") {
+    const { importContacts } = await import("./contacts-import.js");
+    return importContacts(rest, out);
   }
   if (command !== "export" && command !== "erase" && command !== "get" && command !== "timeline")
     throw new CliError(`unknown command: contacts ${command}\n\n${CONTACTS_HELP}`, EXIT.USAGE);
