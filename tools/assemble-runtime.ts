@@ -38,10 +38,12 @@ const SOURCE_EXCLUDE = [
 
 /**
  * Optional peers of runtime packages that the lockfile links because the workspace has them as dev
- * tools (better-auth lists drizzle-kit and vitest, which bring vite, rollup and three esbuilds).
- * Nothing at run time imports them: they and whatever only they reach are removed from the tree.
+ * tools (better-auth lists drizzle-kit and vitest, which bring vite, rollup and three esbuilds),
+ * and type packages, which hold no code. Nothing at run time imports them: they and whatever only
+ * they reach are removed from the tree. `scope/*` names a whole scope. (Not prettier: one of the
+ * two @react-email/render versions imports it at load, which the preflight caught.)
  */
-const NEVER_AT_RUNTIME = ["drizzle-kit", "vitest", "vite"];
+const NEVER_AT_RUNTIME = ["drizzle-kit", "vitest", "vite", "@types/*"];
 
 /** Marks a folder as an assembled tree, so a rerun may replace it and nothing else is deleted. */
 const MARKER = ".hogsend-runtime.json";
@@ -244,7 +246,9 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
  */
 async function pruneUnreachable(out: string, names: string[]): Promise<{ packages: number; bytes: number }> {
   const store = join(out, "node_modules/.pnpm");
-  const excluded = new Set(names);
+  const excluded = new Set(names.filter((n) => !n.endsWith("/*")));
+  const scopes = names.filter((n) => n.endsWith("/*")).map((n) => n.slice(0, -1));
+  const isExcluded = (name: string) => excluded.has(name) || scopes.some((scope) => name.startsWith(scope));
   const reachable = new Set<string>();
   /** The links of one node_modules folder: package name → link path. */
   const linksIn = async (dir: string): Promise<[string, string][]> => {
@@ -266,7 +270,7 @@ async function pruneUnreachable(out: string, names: string[]): Promise<{ package
   };
   const visit = async (nodeModules: string) => {
     for (const [name, link] of await linksIn(nodeModules)) {
-      if (excluded.has(name)) continue;
+      if (isExcluded(name)) continue;
       const id = await storeIdOf(link);
       if (!id || reachable.has(id)) continue;
       reachable.add(id);
