@@ -10,7 +10,7 @@
 #   docker run --rm --env-file .env hogsend tsx packages/db/src/migrate.ts
 #   docker run -d --env-file .env -p 3002:3002 hogsend
 #   docker run -d --env-file .env hogsend node apps/api/dist/worker.js
-#   docker run --rm --env-file .env hogsend node packages/cli/bin/hogsend.mjs --help
+#   docker run --rm --env-file .env hogsend node apps/api/dist/cli.js --help
 #
 # The runtime stage holds exactly the tree `pnpm preflight` assembles and rehearses without
 # Docker: both run tools/assemble-runtime.ts. The code also runs on Node 20

@@ -482,18 +482,25 @@ async function rehearse() {
   });
 
   await step("cli", async () => {
-    for (const args of [["--help"], ["studio", "admin", "list"], ["doctor"]]) {
-      const cli = await startMode("cli", ["node", "packages/cli/bin/hogsend.mjs", ...args], runEnv);
+    // The deployment's CLI (built, with its journeys), then the package's own bin (tsx, source).
+    const runs = [
+      ["apps/api/dist/cli.js", "--help"],
+      ["apps/api/dist/cli.js", "journeys", "list"],
+      ["apps/api/dist/cli.js", "doctor"],
+      ["packages/cli/bin/hogsend.mjs", "studio", "admin", "list"],
+    ];
+    for (const [entry = "", ...args] of runs) {
+      const cli = await startMode("cli", ["node", entry, ...args], runEnv);
       const code = await withTimeout(cli.exited, 60_000);
       if (code !== 0) {
         throw new StepFailure(
-          `\`hogsend ${args.join(" ")}\` exited with ${code ?? "a timeout"}`,
-          "the CLI runs from source with tsx: a missing module is a dependency missing from packages/cli",
+          `\`node ${entry} ${args.join(" ")}\` exited with ${code ?? "a timeout"}`,
+          "a missing module is a dependency missing from apps/api (the built CLI) or packages/cli (the bin)",
           cli.output(),
         );
       }
     }
-    return "`node packages/cli/bin/hogsend.mjs --help`, `studio admin list` and `doctor` exited 0";
+    return "`node apps/api/dist/cli.js --help`, `journeys list` and `doctor`, and the bin's `studio admin list`, exited 0";
   });
 
   if (image) {

@@ -1,3 +1,5 @@
+import { AppError, ERROR_STATUS } from "@hogsend/core";
+
 /** sysexits-style codes, so scripts can tell a typo from a taken email from a dead database. */
 export const EXIT = {
   OK: 0,
@@ -23,4 +25,16 @@ export class CliError extends Error {
     super(message);
     this.name = "CliError";
   }
+}
+
+/**
+ * An engine refusal as the CLI's exit: unknown ids and refused input are 65, an unreachable
+ * database or Hatchet 69; anything else is rethrown as it is.
+ */
+export function asCliError(err: unknown): unknown {
+  if (!(err instanceof AppError)) return err;
+  const status = ERROR_STATUS[err.code];
+  if (status === 503) return new CliError(err.message, EXIT.UNAVAILABLE);
+  if (status >= 400 && status < 500) return new CliError(err.message, EXIT.DATA);
+  return err;
 }

@@ -1,6 +1,14 @@
 // The engine's public API, by context. Access (auth, API keys, audit) is `@hogsend/access`.
 
 export { type ContactErased, eraseContactEverywhere } from "./admin/contact-privacy.js";
+// Operator actions on journeys: the admin API's, shared with the CLI.
+export {
+  cancelEnrollment,
+  describeJourneys,
+  enrollByHand,
+  findJourney,
+  overrideJourneyEnabled,
+} from "./admin/journeys.js";
 export { type DoctorCheck, doctorPassed, formatDoctor, runDoctor } from "./doctor/doctor.js";
 // Email: outbound and preferences.
 export type { Mailer } from "./email/outbound/mailer.js";
@@ -11,6 +19,7 @@ export { type Env, loadEnv, readEnv } from "./env.js";
 export { findUnstorable } from "./http/json-guard.js";
 export { type RunningServer, serveApp } from "./http/serve.js";
 // Ingest.
+export { type EventInput, EventInputSchema } from "./ingest/event-input.js";
 export { exitCheckApplies } from "./ingest/exit-policy.js";
 export { decideAdmission } from "./journeys/admission.js";
 // Journeys.

@@ -1,10 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { recordAudit } from "@hogsend/access";
-import { formatEnvIssues } from "@hogsend/core";
 import { contactTimeline, exportContact, listContactSends } from "@hogsend/db";
-import { createHogsendClient, createLogger, eraseContactEverywhere, readEnv } from "@hogsend/engine";
-import { processEnv } from "../env.js";
+import { eraseContactEverywhere } from "@hogsend/engine";
+import { openEngineClient } from "../engine-context.js";
 import { CliError, EXIT } from "../exit-codes.js";
 import { findContactByHandle } from "../find-contact.js";
 
@@ -66,14 +65,7 @@ export async function contacts(args: string[], out: (line: string) => void): Pro
   if (command === "erase" && !parsed.values.yes)
     throw new CliError(`erase is not reversible: add --yes to erase ${who}`, EXIT.USAGE);
 
-  const env = readEnv(processEnv());
-  if (!env.ok) throw new CliError(formatEnvIssues(env.issues, "hogsend contacts"), EXIT.CONFIG);
-  const client = createHogsendClient(env.env, {
-    version: "cli",
-    role: "cli",
-    // Warnings (a cancel that did not land) go to stderr, so an export on stdout stays JSON.
-    logger: createLogger({ level: "warn", json: false, write: (line) => process.stderr.write(`${line}\n`) }),
-  });
+  const client = openEngineClient("contacts");
   try {
     const { db, sql } = client.db;
     const contact = await findContactByHandle(db, who);

@@ -1,12 +1,27 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import type { RuntimeContent } from "@hogsend/engine";
 import { openContext } from "../context.js";
 import { CliError, EXIT } from "../exit-codes.js";
+import { sendEvent } from "./events-send.js";
 
-export const EVENTS_HELP = `Usage: hogsend events tail [--name N] [--json] [--interval MS]
+export const EVENTS_HELP = `Usage: hogsend events <command> [options]
 
-Follows events as they are stored, from now on, until Ctrl-C (needs DATABASE_URL and
-BETTER_AUTH_SECRET): time, name, source, contact and properties; --json prints one object a line.`;
+Commands:
+  tail [--name N] [--json] [--interval MS]
+      follows events as they are stored, from now on, until Ctrl-C (needs DATABASE_URL and
+      BETTER_AUTH_SECRET): time, name, source, contact and properties; --json prints one object
+      a line
+  send <name> (--user-id U | --email E | --anonymous-id A)… [--prop K=V]… [--properties JSON]
+       [--contact-prop K=V]… [--timestamp ISO] [--idempotency-key K] [--json]
+      records an event exactly as POST /v1/events does (source cli): upserts the contact, ends
+      the enrollments it exits, and queues it for the journeys it triggers; the api's or worker's
+      outbox pusher carries it to Hatchet. Needs the api's environment. --prop values that read
+      as JSON (42, true, null) are that value. A re-run with the same --idempotency-key stores
+      nothing.
+
+Exit codes: 0 ok, 64 usage, 65 refused input (the fields are named), 69 database unreachable,
+78 bad environment.`;
 
 interface TailedEvent {
   id: string;
@@ -21,15 +36,20 @@ interface TailedEvent {
 export async function events(
   args: string[],
   out: (line: string) => void,
-  stop: AbortSignal = abortOnSigint(),
+  content?: RuntimeContent,
 ): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === "--help" || command === "-h") {
     out(EVENTS_HELP);
     return command ? EXIT.OK : EXIT.USAGE;
   }
+  if (command === "send") return sendEvent(rest, out, content);
   if (command !== "tail")
     throw new CliError(`unknown command: events ${command}\n\n${EVENTS_HELP}`, EXIT.USAGE);
+  return tail(rest, out, abortOnSigint());
+}
+
+async function tail(rest: string[], out: (line: string) => void, stop: AbortSignal): Promise<number> {
   let values: { name?: string; json?: boolean; interval?: string; help?: boolean };
   try {
     ({ values } = parseArgs({

@@ -6,9 +6,8 @@ import {
   recordAudit,
   resetStudioAdminPassword,
 } from "@hogsend/access";
-import { AppError } from "@hogsend/core";
 import { openContext } from "../context.js";
-import { CliError, EXIT } from "../exit-codes.js";
+import { asCliError, CliError, EXIT } from "../exit-codes.js";
 
 export const STUDIO_ADMIN_HELP = `Usage: hogsend studio admin <command> [options]
 
@@ -52,8 +51,7 @@ function parse(args: string[]) {
 }
 
 function refused(err: unknown): never {
-  if (err instanceof AppError) throw new CliError(err.message, EXIT.DATA);
-  throw err;
+  throw asCliError(err);
 }
 
 export async function studioAdmin(args: string[], out: (line: string) => void): Promise<number> {

@@ -1,7 +1,8 @@
-import { principalKey, recordAudit } from "@hogsend/access";
+import { type Principal, principalKey, recordAudit } from "@hogsend/access";
 import { AppError, suggest } from "@hogsend/core";
 import {
   countJourneyStates,
+  type Database,
   exitJourneyState,
   JOURNEY_STATUSES,
   type JourneyConfig,
@@ -21,7 +22,11 @@ import type { ApiApp } from "../http/types.js";
 import type { IngestService } from "../ingest/ingest-service.js";
 import type { JourneyDefinition } from "../journeys/define-journey.js";
 import { cancelJourneyRuns } from "../journeys/exit-check.js";
-import { enrollManually } from "../journeys/manual-enrollment.js";
+import {
+  enrollManually,
+  type ManualEnrollment,
+  type ManualEnrollmentRequest,
+} from "../journeys/manual-enrollment.js";
 import { MANUAL_ENROLLMENT_EVENT } from "../journeys/trigger-event.js";
 import type { HogsendClient } from "../platform/client.js";
 
@@ -126,7 +131,7 @@ function serializeJourney(
 }
 
 /** The journeys as the app knows them (code), merged with the operator overrides and counts. */
-async function describeJourneys(db: Queryable, journeys: JourneyDefinition[]) {
+export async function describeJourneys(db: Queryable, journeys: readonly JourneyDefinition[]) {
   const ids = journeys.map((j) => j.meta.id);
   const [configs, counts] = await Promise.all([listJourneyConfigs(db, ids), countJourneyStates(db, ids)]);
   return journeys.map((j) => serializeJourney(j, configs.get(j.meta.id), counts.get(j.meta.id)));
@@ -305,6 +310,112 @@ const enrollRoute = createRoute({
   },
 });
 
+type Actor = Principal | "system";
+const actorKey = (actor: Actor) => (actor === "system" ? "system" : principalKey(actor));
+
+/** The journey with this id, or a NOT_FOUND naming the closest id and every known one. */
+export function findJourney(journeys: readonly JourneyDefinition[], id: string): JourneyDefinition {
+  const journey = journeys.find((j) => j.meta.id === id);
+  if (journey) return journey;
+  const known = journeys.map((j) => j.meta.id);
+  const best = suggest(id, known);
+  throw new AppError(
+    "NOT_FOUND",
+    `No journey ${JSON.stringify(id)}${best ? ` (did you mean ${best}?)` : ""}; known: ${known.join(", ") || "none"}`,
+  );
+}
+
+/**
+ * Stores the operator override (`null`: the code decides again), audited, and answers the journey
+ * as it now stands. The admin API and `hogsend journeys enable|disable` both land here.
+ */
+export async function overrideJourneyEnabled(
+  db: Database,
+  journey: JourneyDefinition,
+  enabled: boolean | null,
+  actor: Actor,
+  ip?: string,
+) {
+  const id = journey.meta.id;
+  const before = (await listJourneyConfigs(db, [id])).get(id);
+  await setJourneyEnabled(db, id, enabled, actorKey(actor));
+  await recordAudit(db, actor, {
+    action: "journey.update",
+    resourceType: "journey",
+    resourceId: id,
+    ip: ip ?? null,
+    metadata: { enabled, previous: before?.enabled ?? null, enabledInCode: journey.meta.enabled },
+  });
+  const [described] = await describeJourneys(db, [journey]);
+  if (!described) throw new Error(`journey ${id} vanished while describing it`);
+  return described;
+}
+
+/**
+ * Ends a live enrollment (`exited`, reason `cancelled by <who>`), cancels its run on Hatchet, and
+ * audits it. NOT_FOUND for an unknown enrollment, CONFLICT naming the status of an ended one.
+ */
+export async function cancelEnrollment(
+  client: HogsendClient,
+  journey: JourneyDefinition,
+  stateId: string,
+  actor: Actor,
+  ip?: string,
+): Promise<{ state: JourneyState; runCancelled: boolean }> {
+  const { db } = client.db;
+  const id = journey.meta.id;
+  const result = await exitJourneyState(db, {
+    journeyId: id,
+    stateId,
+    reason: `cancelled by ${actorKey(actor)}`,
+  });
+  if (!result) throw new AppError("NOT_FOUND", `Journey ${id} has no enrollment ${stateId}`);
+  const { state } = result;
+  if (!result.ended) {
+    throw new AppError("CONFLICT", `Enrollment ${stateId} has already ended: it is ${state.status}`, {
+      details: { status: state.status },
+    });
+  }
+  const runCancelled = await cancelJourneyRuns(client, [state.hatchetRunId]);
+  await recordAudit(db, actor, {
+    action: "journey_state.cancel",
+    resourceType: "journey_state",
+    resourceId: state.id,
+    ip: ip ?? null,
+    metadata: { journeyId: id, userKey: state.userKey, hatchetRunId: state.hatchetRunId, runCancelled },
+  });
+  return { state, runCancelled };
+}
+
+/** `enrollManually`, audited when it started a run (a replay that found its run is not). */
+export async function enrollByHand(
+  runtime: { client: HogsendClient; ingest: IngestService },
+  journey: JourneyDefinition,
+  request: Omit<ManualEnrollmentRequest, "actor">,
+  actor: Actor,
+  ip?: string,
+): Promise<ManualEnrollment> {
+  const enrollment = await enrollManually({ client: runtime.client, events: runtime.ingest }, journey, {
+    ...request,
+    actor: actorKey(actor),
+  });
+  if (enrollment.started) {
+    await recordAudit(runtime.client.db.db, actor, {
+      action: "journey.enroll",
+      resourceType: "journey",
+      resourceId: journey.meta.id,
+      ip: ip ?? null,
+      metadata: {
+        contactId: enrollment.contactId,
+        eventId: enrollment.eventId,
+        runId: enrollment.runId,
+        replay: enrollment.duplicate,
+      },
+    });
+  }
+  return enrollment;
+}
+
 export function registerAdminJourneyRoutes(
   app: ApiApp,
   runtime: { client: HogsendClient; ingest: IngestService; journeys: { all: JourneyDefinition[] } },
@@ -312,16 +423,7 @@ export function registerAdminJourneyRoutes(
   const { client } = runtime;
   const journeys = runtime.journeys.all;
   const { db } = client.db;
-  const byId = new Map(journeys.map((j) => [j.meta.id, j]));
-  const journeyOr404 = (id: string) => {
-    const journey = byId.get(id);
-    if (journey) return journey;
-    const best = suggest(id, byId.keys());
-    throw new AppError(
-      "NOT_FOUND",
-      `No journey ${JSON.stringify(id)}${best ? ` (did you mean ${best}?)` : ""}; known: ${[...byId.keys()].join(", ") || "none"}`,
-    );
-  };
+  const journeyOr404 = (id: string) => findJourney(journeys, id);
 
   app.openapi(listRoute, async (c) => c.json({ items: await describeJourneys(db, journeys) }, 200));
 
@@ -341,46 +443,20 @@ export function registerAdminJourneyRoutes(
   app.openapi(patchRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { enabled } = c.req.valid("json");
-    const principal = principalOf(c);
     const journey = journeyOr404(id);
-    const before = (await listJourneyConfigs(db, [id])).get(id);
-    await setJourneyEnabled(db, id, enabled, principalKey(principal));
-    await recordAudit(db, principal, {
-      action: "journey.update",
-      resourceType: "journey",
-      resourceId: id,
-      ip: clientIp(c),
-      metadata: { enabled, previous: before?.enabled ?? null, enabledInCode: journey.meta.enabled },
-    });
-    const [described] = await describeJourneys(db, [journey]);
-    if (!described) throw new Error(`journey ${id} vanished while describing it`);
-    return c.json(described, 200);
+    return c.json(await overrideJourneyEnabled(db, journey, enabled, principalOf(c), clientIp(c)), 200);
   });
 
   app.openapi(cancelRoute, async (c) => {
     const { id, stateId } = c.req.valid("param");
-    const principal = principalOf(c);
-    journeyOr404(id);
-    const result = await exitJourneyState(db, {
-      journeyId: id,
+    const journey = journeyOr404(id);
+    const { state, runCancelled } = await cancelEnrollment(
+      client,
+      journey,
       stateId,
-      reason: `cancelled by ${principalKey(principal)}`,
-    });
-    if (!result) throw new AppError("NOT_FOUND", `Journey ${id} has no enrollment ${stateId}`);
-    const { state } = result;
-    if (!result.ended) {
-      throw new AppError("CONFLICT", `Enrollment ${stateId} has already ended: it is ${state.status}`, {
-        details: { status: state.status },
-      });
-    }
-    const runCancelled = await cancelJourneyRuns(client, [state.hatchetRunId]);
-    await recordAudit(db, principal, {
-      action: "journey_state.cancel",
-      resourceType: "journey_state",
-      resourceId: state.id,
-      ip: clientIp(c),
-      metadata: { journeyId: id, userKey: state.userKey, hatchetRunId: state.hatchetRunId, runCancelled },
-    });
+      principalOf(c),
+      clientIp(c),
+    );
     return c.json({ state: serializeJourneyState(state), runCancelled }, 200);
   });
 
@@ -388,33 +464,19 @@ export function registerAdminJourneyRoutes(
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const { "idempotency-key": idempotencyKey } = c.req.valid("header");
-    const principal = principalOf(c);
     const journey = journeyOr404(id);
     const target = body.contactId
       ? { contactId: body.contactId }
       : body.userId
         ? { userId: body.userId }
         : { email: body.email ?? "" };
-    const enrollment = await enrollManually({ client, events: runtime.ingest }, journey, {
-      target,
-      properties: body.properties ?? {},
-      idempotencyKey,
-      actor: principalKey(principal),
-    });
-    if (enrollment.started) {
-      await recordAudit(db, principal, {
-        action: "journey.enroll",
-        resourceType: "journey",
-        resourceId: id,
-        ip: clientIp(c),
-        metadata: {
-          contactId: enrollment.contactId,
-          eventId: enrollment.eventId,
-          runId: enrollment.runId,
-          replay: enrollment.duplicate,
-        },
-      });
-    }
+    const enrollment = await enrollByHand(
+      runtime,
+      journey,
+      { target, properties: body.properties ?? {}, idempotencyKey },
+      principalOf(c),
+      clientIp(c),
+    );
     const { started: _started, ...answer } = enrollment;
     return c.json(answer, 202);
   });
