@@ -27,6 +27,7 @@ export * from "./queries/outbox.js";
 export { decodeKeysetCursor, type KeysetCursor, type Page } from "./queries/pagination.js";
 export * from "./queries/preferences.js";
 export * from "./queries/privacy.js";
+export * from "./queries/suppressions.js";
 export { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from "./schema/api-keys.js";
 export type { AuditLog } from "./schema/audit.js";
 export type { Contact } from "./schema/contacts.js";

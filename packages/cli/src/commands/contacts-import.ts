@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openContext } from "../context.js";
 import { CliError, EXIT } from "../exit-codes.js";
+import { importProgress } from "../import/progress.js";
 import { type ImportRow, readRows } from "../import/rows.js";
 import { writeBatch } from "../import/write.js";
 
@@ -94,18 +95,7 @@ export async function importContacts(
   let rows = 0;
   let written = 0;
   let pending: ImportRow[] = [];
-  const started = performance.now();
-  let lastReport = started;
-  const report = (final = false) => {
-    const seconds = (performance.now() - started) / 1000;
-    const rate = rows / Math.max(seconds, 0.001);
-    const share = info.size > 0 ? Math.min(1, progress.bytes / info.size) : 1;
-    const eta = share > 0 && !final ? (seconds / share) * (1 - share) : 0;
-    progressOut(
-      `${final ? "done: " : ""}${rows.toLocaleString("en")} rows, ${Math.round(rate).toLocaleString("en")} rows/s, ` +
-        `${Math.round(share * 100)} %${final ? "" : `, ETA ${Math.round(eta)} s`}`,
-    );
-  };
+  const progressLine = importProgress(info.size, progress, progressOut);
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending;
@@ -137,18 +127,15 @@ export async function importContacts(
       if (!result.ok) bad.push({ line: result.line, error: result.error });
       else pending.push(result.row);
       if (pending.length >= batchSize) await flush();
-      if (performance.now() - lastReport >= 1_000) {
-        lastReport = performance.now();
-        report();
-      }
+      progressLine.tick(rows);
     }
     await flush();
-    report(true);
+    progressLine.done(rows);
     if (!dryRun) await rm(checkpoint, { force: true });
   } finally {
     await ctx?.close();
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = progressLine.seconds();
   out(
     dryRun
       ? `dry run: ${rows - skip - bad.length} of ${rows - skip} rows valid`

@@ -16,14 +16,24 @@ Commands:
                                        reaches them
   remove <contact|email>               lift a contact's suppression (and reset its bounce count), and
                                        forget an erased address's hash, so mail reaches it again
+  import FILE [--dry-run] [--reason R] a provider's suppression export (CSV or JSON Lines): each
+                                       address suppressed (see suppressions import --help)
+  export [--out FILE]                  every suppressed contact as CSV
 
-Exit codes: 0 ok, 64 usage, 65 unknown contact or address, 69 database unreachable.`;
+Exit codes: 0 ok, 64 usage, 65 unknown contact or address (or refused rows), 66 no such file,
+69 database unreachable.`;
 
 export async function suppressions(args: string[], out: (line: string) => void): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === "--help" || command === "-h") {
     out(SUPPRESSIONS_HELP);
     return command ? EXIT.OK : EXIT.USAGE;
+  }
+  if (command === "import" || command === "export") {
+    const transfer = await import("./suppressions-transfer.js");
+    return command === "import"
+      ? transfer.importSuppressions(rest, out)
+      : transfer.exportSuppressions(rest, out);
   }
   let parsed: { values: { reason?: string; json?: boolean; help?: boolean }; positionals: string[] };
   try {

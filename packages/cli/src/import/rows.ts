@@ -18,7 +18,7 @@ export type RowResult = { ok: true; row: ImportRow } | { ok: false; line: number
 
 const USER_ID = new Set(["user_id", "userid", "external_id", "externalid", "distinct_id"]);
 const EMAIL = new Set(["email", "email_address", "e-mail"]);
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** A parsed record as a contact row, or why it cannot be one. */
 export function toRow(line: number, record: Record<string, unknown>): RowResult {
@@ -43,8 +43,20 @@ export function toRow(line: number, record: Record<string, unknown>): RowResult 
   return { ok: true, row: { line, userId, email, properties } };
 }
 
-/** Reads `file` (`.csv` or `.jsonl`/`.ndjson`) as rows, with the bytes read so far for progress. */
+/** Reads `file` as contact rows, with the bytes read so far for progress. */
 export async function* readRows(file: string, progress: { bytes: number }): AsyncGenerator<RowResult> {
+  for await (const read of readRecords(file, progress)) yield read.ok ? toRow(read.line, read.record) : read;
+}
+
+export type RecordResult =
+  | { ok: true; line: number; record: Record<string, unknown> }
+  | { ok: false; line: number; error: string };
+
+/**
+ * Reads `file` (`.csv` with a header row, or `.jsonl`/`.ndjson`) record by record, streamed, each
+ * with its line number, counting the bytes read so far into `progress`.
+ */
+export async function* readRecords(file: string, progress: { bytes: number }): AsyncGenerator<RecordResult> {
   const stream = createReadStream(file);
   stream.on("data", (chunk) => {
     progress.bytes += chunk.length;
@@ -65,7 +77,7 @@ export async function* readRows(file: string, progress: { bytes: number }): Asyn
         yield { ok: false, line, error: "not a JSON object" };
         continue;
       }
-      yield toRow(line, record as Record<string, unknown>);
+      yield { ok: true, line, record: record as Record<string, unknown> };
     }
     return;
   }
@@ -76,6 +88,6 @@ export async function* readRows(file: string, progress: { bytes: number }): Asyn
     record: Record<string, string>;
     info: { lines: number };
   }>) {
-    yield toRow(info.lines, record);
+    yield { ok: true, line: info.lines, record };
   }
 }
