@@ -52,4 +52,26 @@ describe("hogsend events tail", () => {
       await tail.stop("SIGKILL");
     }
   });
+
+  it("ends with 0 and no ELIFECYCLE when Ctrl-C reaches `pnpm hogsend`'s whole process group", async () => {
+    // A terminal's Ctrl-C signals pnpm, its sh and node at once; sh must not die of it after node
+    // stopped cleanly (the script execs node), or pnpm reports a failure.
+    const tail = startProcess("pnpm", ["-s", "hogsend", "events", "tail"], {
+      cwd: root,
+      group: true,
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: db.url,
+        BETTER_AUTH_SECRET: "tail-secret-tail-secret-tail-secret",
+      },
+    });
+    try {
+      await tail.waitFor(/following events/, 60_000);
+      process.kill(-(tail.pid ?? 0), "SIGINT");
+      expect(await tail.exited).toBe(0);
+      expect(tail.output()).not.toContain("ELIFECYCLE");
+    } finally {
+      await tail.stop("SIGKILL");
+    }
+  });
 });
