@@ -187,6 +187,8 @@ export interface RunOptions {
    * stderr; "stderr" streams both to stderr, so this process's stdout stays machine-readable.
    */
   stdio?: "pipe" | "inherit" | "stderr" | undefined;
+  /** Each chunk of stdout and stderr as it arrives (with "pipe"), for progress. */
+  onOutput?: ((chunk: string) => void) | undefined;
 }
 
 export interface ProcessResult {
@@ -219,10 +221,12 @@ function execute(
     child.stdout?.on("data", (d) => {
       result.stdout += d;
       result.output += d;
+      options.onOutput?.(String(d));
     });
     child.stderr?.on("data", (d) => {
       result.stderr += d;
       result.output += d;
+      options.onOutput?.(String(d));
     });
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const timer = Number.isFinite(timeoutMs) ? setTimeout(() => child.kill("SIGKILL"), timeoutMs) : undefined;

@@ -105,9 +105,10 @@ async function goInstallSidecar(target: string): Promise<void> {
   const gobin = `${target}.build-${process.pid}`;
   try {
     await timed(`built the hatchet-embedded sidecar ${HATCHET_ENGINE_TAG}`, () =>
-      run("go", ["install", `${SIDECAR_MODULE}@${HATCHET_ENGINE_TAG}`], {
+      run("go", ["install", "-v", `${SIDECAR_MODULE}@${HATCHET_ENGINE_TAG}`], {
         env: childEnv({ GOBIN: gobin }),
         timeoutMs: 20 * 60_000,
+        onOutput: buildProgress(0),
       }),
     );
     await rename(join(gobin, "sidecar"), target);
@@ -136,18 +137,28 @@ async function goBuildLite(target: string): Promise<void> {
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   try {
+    const packages = LITE_COMMANDS.map((cmd) => `./cmd/${cmd}`);
+    const env = childEnv({ GOFLAGS: "-mod=mod" });
+    logStep("resolving the engine's Go dependencies (downloads them on a first run)");
+    const listed = await run("go", ["list", "-deps", ...packages], {
+      cwd: moduleDir,
+      env,
+      timeoutMs: 20 * 60_000,
+    });
+    const total = listed.stdout.split("\n").filter(Boolean).length;
     await timed(`built hatchet-lite, hatchet-migrate and hatchet-admin ${HATCHET_ENGINE_TAG}`, () =>
       run(
         "go",
         [
           "build",
+          "-v",
           "-o",
           `${staging}/`,
           "-ldflags",
           `-X main.Version=${HATCHET_ENGINE_TAG}`,
-          ...LITE_COMMANDS.map((cmd) => `./cmd/${cmd}`),
+          ...packages,
         ],
-        { cwd: moduleDir, env: childEnv({ GOFLAGS: "-mod=mod" }), timeoutMs: 30 * 60_000 },
+        { cwd: moduleDir, env, timeoutMs: 30 * 60_000, onOutput: buildProgress(total) },
       ),
     );
     if (!hasLiteBinaries(target)) {
@@ -157,4 +168,25 @@ async function goBuildLite(target: string): Promise<void> {
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * `go build -v` names each package as it compiles it: a line every 10 s with how many of the
+ * `total` dependencies are done, so a first run's few minutes do not look like a hang. Packages
+ * Go has cached are not named, so the count can finish short of the total.
+ */
+function buildProgress(total: number): (chunk: string) => void {
+  const started = Date.now();
+  let compiled = 0;
+  let last = started;
+  return (chunk) => {
+    compiled += chunk.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#")).length;
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    const done =
+      total > 0
+        ? `${compiled} of ${total} packages (${Math.min(99, Math.round((compiled / total) * 100))} %)`
+        : `${compiled} packages`;
+    logStep(`compiling the engine: ${done}, ${Math.round((last - started) / 1000)} s`);
+  };
 }
