@@ -1,8 +1,15 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createDb, type DbHandle } from "@hogsend/db";
-import { createTestDatabase, runToExit, type TestDatabase } from "@hogsend/devstack/testing";
+import {
+  createTestDatabase,
+  eventually,
+  runToExit,
+  startProcess,
+  type TestDatabase,
+} from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "./exit-codes.js";
 
@@ -103,6 +110,53 @@ describe("hogsend contacts import", () => {
     expect(await count("email like 'res.%'")).toBe(20);
     const fresh = await hogsend([file, "--fresh"], home);
     expect(fresh.output).toContain("30 contacts created or changed, 20 unchanged");
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("resumes a run SIGKILLed midway: every row lands once, none is lost", async () => {
+    const rows = 200_000;
+    const file = join(dir, "killed.csv");
+    await writeFile(
+      file,
+      `user_id,email,plan\n${Array.from({ length: rows }, (_, i) => `kill_${i},kill.${i}@example.test,p${i % 3}`).join("\n")}\n`,
+    );
+    const home = await mkdtemp(join(tmpdir(), "hogsend-import-kill-"));
+    const env = {
+      PATH: process.env.PATH,
+      HOME: home,
+      DATABASE_URL: db.url,
+      BETTER_AUTH_SECRET: "import-secret-import-secret-import-secret",
+    };
+    const first = startProcess(process.execPath, [bin, "contacts", "import", file, "--batch", "500"], {
+      cwd: root,
+      env,
+    });
+    // Killed once a few batches are committed and checkpointed, well before the end.
+    const checkpoints = join(home, ".cache/hogsend/imports");
+    await eventually(
+      "a checkpoint",
+      async () => existsSync(checkpoints) && (await readdir(checkpoints)).length > 0,
+    );
+    await eventually("a few batches", async () => (await count("external_id like 'kill_%'")) >= 5_000);
+    await first.stop("SIGKILL");
+    const before = await count("external_id like 'kill_%'");
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(rows);
+
+    const resumed = await runToExit(process.execPath, [bin, "contacts", "import", file], { cwd: root, env });
+    expect(resumed.code, resumed.output).toBe(EXIT.OK);
+    const from = Number(/resuming .* after row (\d+)/.exec(resumed.output)?.[1]);
+    expect(from).toBeGreaterThan(0);
+    expect(from).toBeLessThanOrEqual(before);
+    expect(await count("external_id like 'kill_%'")).toBe(rows);
+    const [dupes] = await handle.sql<{ n: number }[]>`
+      select count(*)::int as n from (select lower(email) from contacts where external_id like 'kill_%'
+      group by 1 having count(*) > 1) d`;
+    expect(dupes?.n).toBe(0);
+    // Rows between the checkpoint and the kill were committed once already: re-upserted unchanged.
+    expect(resumed.output).toContain(
+      `${rows - before} contacts created or changed, ${before - from} unchanged`,
+    );
     await rm(home, { recursive: true, force: true });
   });
 

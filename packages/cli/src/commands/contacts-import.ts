@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -116,7 +116,9 @@ export async function importContacts(
       }
       const saved: Checkpoint = { file, size: info.size, mtimeMs: info.mtimeMs, rowsDone: rows };
       await mkdir(join(checkpoint, ".."), { recursive: true });
-      await writeFile(checkpoint, JSON.stringify(saved));
+      // Written aside, then renamed over: a kill mid-write leaves the previous checkpoint whole.
+      await writeFile(`${checkpoint}.tmp`, JSON.stringify(saved));
+      await rename(`${checkpoint}.tmp`, checkpoint);
     }
   };
 
