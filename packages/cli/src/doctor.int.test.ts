@@ -1,5 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ensureDatabase } from "@hogsend/devstack";
+import { ensureDatabase, getFreePort, startRedis } from "@hogsend/devstack";
 import { createTestDatabase, runToExit, type TestDatabase, testStack } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "./exit-codes.js";
@@ -84,5 +86,44 @@ describe("hogsend doctor", () => {
     const { output } = await doctor({}, []);
     expect(output).toMatch(/^✓ env \(api\)/m);
     expect(output).toMatch(/^! worker .*\n {4}→ start the worker/m);
+  });
+
+  it("fails on each dependency in turn, naming it with its fix, and passes once it is back", async () => {
+    const args = ["--json", "--timeout", "3000"];
+    const failing = async (env: Record<string, string>, name: string) => {
+      const { code, output } = await doctor(env, args);
+      const report = reportOf(output);
+      expect(code, output).toBe(EXIT.FAILURE);
+      expect(check(report, name), output).toMatchObject({ status: "fail", fix: expect.any(String) });
+      return report;
+    };
+    // Redis, stopped and started again on the same port.
+    const dir = await mkdtemp(join(tmpdir(), "doctor-redis-"));
+    const redis = await startRedis({ dir, port: await getFreePort() });
+    if (!redis) throw new Error("redis-server is required for this test");
+    try {
+      expect((await doctor({ REDIS_URL: redis.url }, args)).code).toBe(EXIT.OK);
+      await redis.stop();
+      const report = await failing({ REDIS_URL: redis.url }, "redis");
+      expect(check(report, "postgres")?.status).toBe("ok");
+      const back = await startRedis({ dir, port: Number(new URL(redis.url).port) });
+      try {
+        expect((await doctor({ REDIS_URL: back?.url ?? "" }, args)).code).toBe(EXIT.OK);
+      } finally {
+        await back?.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Postgres and Hatchet where nothing listens: each fails alone.
+    const closed = await getFreePort();
+    const pg = new URL(db.url);
+    pg.port = String(closed);
+    const pgDown = await failing({ DATABASE_URL: pg.toString() }, "postgres");
+    expect(check(pgDown, "redis")?.status).toBe("ok");
+    const hatchetDown = await failing({ HATCHET_CLIENT_HOST_PORT: `127.0.0.1:${closed}` }, "hatchet");
+    expect(check(hatchetDown, "postgres")?.status).toBe("ok");
+    // All back: the deployment passes again.
+    expect((await doctor({}, args)).code).toBe(EXIT.OK);
   });
 });
