@@ -68,7 +68,7 @@ describe("hogsend events tail", () => {
     try {
       await tail.waitFor(/following events/, 60_000);
       process.kill(-(tail.pid ?? 0), "SIGINT");
-      expect(await tail.exited).toBe(0);
+      expect(await tail.exited, tail.output()).toBe(0);
       expect(tail.output()).not.toContain("ELIFECYCLE");
     } finally {
       await tail.stop("SIGKILL");

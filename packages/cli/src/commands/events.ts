@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import type { RuntimeContent } from "@hogsend/engine";
 import { openContext } from "../context.js";
-import { CliError, EXIT } from "../exit-codes.js";
+import { CliError, EXIT, unknownCommand } from "../exit-codes.js";
 import { sendEvent } from "./events-send.js";
 
 export const EVENTS_HELP = `Usage: hogsend events <command> [options]
@@ -44,8 +44,7 @@ export async function events(
     return command ? EXIT.OK : EXIT.USAGE;
   }
   if (command === "send") return sendEvent(rest, out, content);
-  if (command !== "tail")
-    throw new CliError(`unknown command: events ${command}\n\n${EVENTS_HELP}`, EXIT.USAGE);
+  if (command !== "tail") throw unknownCommand("events", command, ["send", "tail"], EVENTS_HELP);
   return tail(rest, out, abortOnSigint());
 }
 
@@ -117,7 +116,9 @@ async function tail(rest: string[], out: (line: string) => void, stop: AbortSign
 
 function abortOnSigint(): AbortSignal {
   const controller = new AbortController();
-  process.once("SIGINT", () => controller.abort());
-  process.once("SIGTERM", () => controller.abort());
+  // on, not once: pnpm relays the terminal's SIGINT, so a second one follows the first, and with no
+  // listener left it would kill the process mid-stop.
+  process.on("SIGINT", () => controller.abort());
+  process.on("SIGTERM", () => controller.abort());
   return controller.signal;
 }

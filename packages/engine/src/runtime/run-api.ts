@@ -42,8 +42,10 @@ export async function runApiMode(content: RuntimeContent, options: RunModeOption
     logger.info("api stopped");
     process.exit(0);
   }
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  // on, not once: a relayed duplicate (pnpm passes the terminal's SIGINT on) must not kill the
+  // drain; shutdown is idempotent, and its backstop timer ends a stop that hangs.
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
 
   try {
     if (!(await checkBootSchema(client))) {

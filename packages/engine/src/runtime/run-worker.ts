@@ -33,8 +33,10 @@ export async function runWorkerMode(content: RuntimeContent, options: RunModeOpt
     logger.info("worker stopped");
     process.exit(finished ? 0 : 1);
   }
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  // on, not once: a relayed duplicate (pnpm passes the terminal's SIGINT on) must not kill the
+  // drain; shutdown is idempotent, and its backstop timer ends a stop that hangs.
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
 
   try {
     worker = await createWorker(runtime, { slots: env.WORKER_SLOTS });
