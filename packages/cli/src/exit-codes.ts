@@ -1,4 +1,4 @@
-import { AppError, ERROR_STATUS } from "@hogsend/core";
+import { AppError, ERROR_STATUS, suggest } from "@hogsend/core";
 
 /** sysexits-style codes, so scripts can tell a typo from a taken email from a dead database. */
 export const EXIT = {
@@ -37,4 +37,18 @@ export function asCliError(err: unknown): unknown {
   if (status === 503) return new CliError(err.message, EXIT.UNAVAILABLE);
   if (status >= 400 && status < 500) return new CliError(err.message, EXIT.DATA);
   return err;
+}
+
+/** A usage error for a subcommand that does not exist, naming the closest one when there is one. */
+export function unknownCommand(
+  group: string,
+  command: string,
+  known: readonly string[],
+  help: string,
+): CliError {
+  const best = suggest(command, known);
+  return new CliError(
+    `unknown command: ${group} ${command}${best ? ` (did you mean ${group} ${best}?)` : ""}\n\n${help}`,
+    EXIT.USAGE,
+  );
 }

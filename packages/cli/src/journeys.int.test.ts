@@ -134,6 +134,13 @@ describe("hogsend journeys", () => {
     const missing = await hogsend(["journeys", "enroll", "cli-sleeper"]);
     expect(missing.code).toBe(EXIT.USAGE);
     expect(missing.output).toContain("takes a journey id and a contact");
+    const typoCommand = await hogsend(["journeys", "lst"]);
+    expect([typoCommand.code, typoCommand.output.includes("did you mean journeys list?")]).toEqual([
+      EXIT.USAGE,
+      true,
+    ]);
+    const typoGroup = await hogsend(["jounreys", "list"]);
+    expect(typoGroup.output).toContain("(did you mean journeys?)");
     const badFlag = await hogsend(["journeys", "list", "--bogus"]);
     expect([badFlag.code, badFlag.output.includes("Usage: hogsend journeys")]).toEqual([EXIT.USAGE, true]);
   });

@@ -4,7 +4,7 @@ import { recordAudit } from "@hogsend/access";
 import { contactTimeline, exportContact, listContactSends } from "@hogsend/db";
 import { eraseContactEverywhere } from "@hogsend/engine";
 import { openEngineClient } from "../engine-context.js";
-import { CliError, EXIT } from "../exit-codes.js";
+import { CliError, EXIT, unknownCommand } from "../exit-codes.js";
 import { findContactByHandle } from "../find-contact.js";
 
 export const CONTACTS_HELP = `Usage: hogsend contacts <command> <contact> [options]
@@ -36,7 +36,12 @@ export async function contacts(args: string[], out: (line: string) => void): Pro
     return importContacts(rest, out);
   }
   if (command !== "export" && command !== "erase" && command !== "get" && command !== "timeline")
-    throw new CliError(`unknown command: contacts ${command}\n\n${CONTACTS_HELP}`, EXIT.USAGE);
+    throw unknownCommand(
+      "contacts",
+      command,
+      ["get", "timeline", "export", "erase", "import"],
+      CONTACTS_HELP,
+    );
   let parsed: {
     values: { out?: string; yes?: boolean; json?: boolean; help?: boolean };
     positionals: string[];

@@ -9,7 +9,7 @@ import {
   requeueFailedSend,
 } from "@hogsend/db";
 import { openContext } from "../context.js";
-import { CliError, EXIT } from "../exit-codes.js";
+import { CliError, EXIT, unknownCommand } from "../exit-codes.js";
 import { findContactByHandle } from "../find-contact.js";
 
 export const EMAILS_HELP = `Usage: hogsend emails <command> [options]
@@ -36,7 +36,7 @@ export async function emails(args: string[], out: (line: string) => void): Promi
     return command ? EXIT.OK : EXIT.USAGE;
   }
   if (command !== "list" && command !== "show" && command !== "resend")
-    throw new CliError(`unknown command: emails ${command}\n\n${EMAILS_HELP}`, EXIT.USAGE);
+    throw unknownCommand("emails", command, ["list", "show", "resend"], EMAILS_HELP);
   let parsed: {
     values: {
       status?: string;

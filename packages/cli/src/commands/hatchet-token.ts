@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { CliError, EXIT } from "../exit-codes.js";
+import { CliError, EXIT, unknownCommand } from "../exit-codes.js";
 
 /** The tenant hatchet-lite seeds on first start (`hatchet-admin quickstart`). */
 export const HATCHET_LITE_TENANT_ID = "707d0855-80ab-4e1f-a156-f1c4546cbf52";
@@ -213,5 +213,5 @@ export async function hatchet(args: string[], out: (line: string) => void): Prom
     return command ? EXIT.OK : EXIT.USAGE;
   }
   if (command === "token") return hatchetToken(rest, out);
-  throw new CliError(`unknown command: hatchet ${command}\n\n${HATCHET_HELP}`, EXIT.USAGE);
+  throw unknownCommand("hatchet", command, ["token"], HATCHET_HELP);
 }

@@ -10,7 +10,7 @@ import {
 } from "@hogsend/engine";
 import { openContext } from "../context.js";
 import { openRuntime, requireContent } from "../engine-context.js";
-import { asCliError, CliError, EXIT } from "../exit-codes.js";
+import { asCliError, CliError, EXIT, unknownCommand } from "../exit-codes.js";
 import { findContactByHandle } from "../find-contact.js";
 import { parseProps } from "../props.js";
 
@@ -53,7 +53,7 @@ export async function journeys(
     return command ? EXIT.OK : EXIT.USAGE;
   }
   if (!(COMMANDS as readonly string[]).includes(command))
-    throw new CliError(`unknown command: journeys ${command}\n\n${JOURNEYS_HELP}`, EXIT.USAGE);
+    throw unknownCommand("journeys", command, COMMANDS, JOURNEYS_HELP);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(rest);

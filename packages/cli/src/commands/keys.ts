@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { createApiKey, recordAudit } from "@hogsend/access";
 import { API_KEY_SCOPES, type ApiKey, type ApiKeyScope, listApiKeys, revokeApiKey } from "@hogsend/db";
 import { openContext } from "../context.js";
-import { CliError, EXIT } from "../exit-codes.js";
+import { CliError, EXIT, unknownCommand } from "../exit-codes.js";
 
 export const KEYS_HELP = `Usage: hogsend keys <command> [options]
 
@@ -79,7 +79,7 @@ export async function keys(args: string[], out: (line: string) => void): Promise
     return EXIT.OK;
   }
   if (command !== "create" && command !== "list" && command !== "revoke")
-    throw new CliError(`unknown command: keys ${command}\n\n${KEYS_HELP}`, EXIT.USAGE);
+    throw unknownCommand("keys", command, ["create", "list", "revoke"], KEYS_HELP);
   // Input is checked before the database is opened.
   let scopes: ApiKeyScope[] = [];
   let expiresAt: Date | null = null;

@@ -7,7 +7,7 @@ import {
   resetStudioAdminPassword,
 } from "@hogsend/access";
 import { openContext } from "../context.js";
-import { asCliError, CliError, EXIT } from "../exit-codes.js";
+import { asCliError, CliError, EXIT, unknownCommand } from "../exit-codes.js";
 
 export const STUDIO_ADMIN_HELP = `Usage: hogsend studio admin <command> [options]
 
@@ -114,6 +114,6 @@ export async function studioAdmin(args: string[], out: (line: string) => void): 
       }
     }
     default:
-      throw new CliError(`unknown command: studio admin ${command}\n\n${STUDIO_ADMIN_HELP}`, EXIT.USAGE);
+      throw unknownCommand("studio admin", command, ["create", "reset", "list"], STUDIO_ADMIN_HELP);
   }
 }

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { recordAudit } from "@hogsend/access";
 import { forgetErasedAddress, listSuppressions, updateEmailPreferences } from "@hogsend/db";
 import { openContext } from "../context.js";
-import { CliError, EXIT } from "../exit-codes.js";
+import { CliError, EXIT, unknownCommand } from "../exit-codes.js";
 import { findContactByHandle } from "../find-contact.js";
 
 export const SUPPRESSIONS_HELP = `Usage: hogsend suppressions <command> [options]
@@ -54,7 +54,12 @@ export async function suppressions(args: string[], out: (line: string) => void):
     return EXIT.OK;
   }
   if (command !== "list" && command !== "add" && command !== "remove")
-    throw new CliError(`unknown command: suppressions ${command}\n\n${SUPPRESSIONS_HELP}`, EXIT.USAGE);
+    throw unknownCommand(
+      "suppressions",
+      command,
+      ["list", "add", "remove", "import", "export"],
+      SUPPRESSIONS_HELP,
+    );
   const [who] = parsed.positionals;
   if (command !== "list" && (!who || parsed.positionals.length > 1))
     throw new CliError(`name one contact: an id, an email or a user id\n\n${SUPPRESSIONS_HELP}`, EXIT.USAGE);
