@@ -91,6 +91,11 @@ try {
     ["contacts: search an email", `/v1/admin/contacts?limit=50&search=${encodeURIComponent(sample.email)}`],
     ["contacts: search a user id", `/v1/admin/contacts?limit=50&search=${sample.external_id}`],
     ["contacts: search, no match", "/v1/admin/contacts?limit=50&search=nobody-by-this-name"],
+    ["contacts: by a common property", "/v1/admin/contacts?limit=50&property=plan%3Dpro"],
+    [
+      "contacts: by a rare property",
+      `/v1/admin/contacts?limit=50&property=${encodeURIComponent("company=Company 4242")}`,
+    ],
     ["contact: profile and timeline", `/v1/admin/contacts/${sample.id}`],
     ["contact: events", `/v1/admin/events?limit=50&contactId=${sample.id}`],
     ["contact: sends", `/v1/admin/emails?limit=50&contactId=${sample.id}`],

@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, isNull, or } from "drizzle-orm";
+import { and, desc, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import type { Queryable } from "../client.js";
 import { type Contact, contacts } from "../schema/contacts.js";
 import type { JourneyState } from "../schema/journeys.js";
@@ -25,13 +25,21 @@ function matching(search: string) {
 
 /**
  * Live contacts, most recently seen first, keyset-paginated on (last_seen_at, id). `search`
- * matches a substring of the email or user id (any case), or an anonymous id or contact id exactly.
+ * matches a substring of the email or user id (any case), or an anonymous id or contact id exactly;
+ * `property` one property's value, by containment (`properties @> {key: value}`).
  */
 export async function listContacts(
   db: Queryable,
-  options: { limit: number; cursor?: KeysetCursor | undefined; search?: string | undefined },
+  options: {
+    limit: number;
+    cursor?: KeysetCursor | undefined;
+    search?: string | undefined;
+    /** Only contacts whose property `key` equals `value` (JSON equality: 3 is not "3"). */
+    property?: { key: string; value: unknown } | undefined;
+  },
 ): Promise<Page<Contact>> {
   const search = options.search?.trim();
+  const { property } = options;
   const rows = await db
     .select({ row: contacts, cursorAt: cursorText(contacts.lastSeenAt) })
     .from(contacts)
@@ -39,6 +47,9 @@ export async function listContacts(
       and(
         isNull(contacts.deletedAt),
         search ? matching(search) : undefined,
+        property
+          ? sql`${contacts.properties} @> ${JSON.stringify({ [property.key]: property.value })}::jsonb`
+          : undefined,
         afterCursor(contacts.lastSeenAt, contacts.id, options.cursor),
       ),
     )

@@ -77,6 +77,32 @@ describe("GET /v1/admin/contacts", () => {
     expect(wildcard.items).toEqual([]);
   });
 
+  it("filters by one property's value, as JSON when it reads as JSON, and refuses a filter without =", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const pro = await ingest({
+      name: "seen",
+      userId: `prop-${tag}-1`,
+      contactProperties: { [`plan_${tag}`]: "pro", seats: 3 },
+    });
+    await ingest({
+      name: "seen",
+      userId: `prop-${tag}-2`,
+      contactProperties: { [`plan_${tag}`]: "free", seats: "3" },
+    });
+    const byPlan = (await (
+      await asAdmin(`/v1/admin/contacts?property=plan_${tag}%3Dpro`)
+    ).json()) as ContactPage;
+    expect(byPlan.items.map((c) => c.id)).toEqual([pro.contactId]);
+    const bySeats = (await (
+      await asAdmin(`/v1/admin/contacts?property=seats%3D3&search=prop-${tag}`)
+    ).json()) as ContactPage;
+    expect(bySeats.items.map((c) => c.id)).toEqual([pro.contactId]);
+    const bad = await asAdmin("/v1/admin/contacts?property=plan");
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { details: { fields: { field: string }[] } } };
+    expect(body.error.details.fields.map((f) => f.field)).toEqual(["property"]);
+  });
+
   it("refuses a cursor it did not issue and an out-of-range limit with 400 naming the field", async () => {
     const bad = await asAdmin("/v1/admin/contacts?cursor=garbage");
     expect(bad.status).toBe(400);

@@ -130,6 +130,16 @@ const listRoute = createRoute({
       search: z.string().trim().min(1).max(320).optional().openapi({
         description: "Part of an email or user id (any case), or an exact anonymous id or contact id",
       }),
+      property: z
+        .string()
+        .regex(/^[^=]{1,200}=[\s\S]{0,1000}$/, "must be key=value")
+        .optional()
+        .openapi({
+          description:
+            "Only contacts whose property equals a value: `plan=pro`. A value that reads as JSON is " +
+            "that JSON (`seats=3`, `trial=true`), else the string as given",
+          example: "plan=pro",
+        }),
     }),
   },
   responses: {
@@ -154,13 +164,31 @@ const detailRoute = createRoute({
   },
 });
 
+/** `key=value` as the filter: the value as JSON when it parses, else the string. */
+function propertyFilter(text: string): { key: string; value: unknown } {
+  const at = text.indexOf("=");
+  const raw = text.slice(at + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // Not JSON: the string as given.
+  }
+  return { key: text.slice(0, at), value };
+}
+
 export function registerAdminContactRoutes(app: ApiApp, runtime: { client: HogsendClient }) {
   const { client } = runtime;
   const { db } = client.db;
 
   app.openapi(listRoute, async (c) => {
     const q = c.req.valid("query");
-    const page = await listContacts(db, { limit: q.limit, cursor: q.cursor, search: q.search });
+    const page = await listContacts(db, {
+      limit: q.limit,
+      cursor: q.cursor,
+      search: q.search,
+      property: q.property ? propertyFilter(q.property) : undefined,
+    });
     return c.json({ items: page.items.map(serializeContact), nextCursor: page.nextCursor }, 200);
   });
 
