@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@hogsend/devstack/testing";
+import { createTestDatabase, eventually, type TestDatabase } from "@hogsend/devstack/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type DbHandle } from "../client.js";
 import { createClaimOwner } from "./claim-owner.js";
@@ -118,7 +118,16 @@ describe("the enqueue and dispatch statements", () => {
     // Alive, and the claim is fresh: nobody takes it.
     expect(await takeOver(3_600_000)).toEqual([]);
     await ownerDb.close();
-    const taken = await takeOver(3_600_000);
+    // The client's end resolves once its socket closes; the server frees the session's advisory
+    // lock as its backend exits, a moment later. Within a second, not at the timeout.
+    const taken = await eventually(
+      "the takeover of the dead owner's batch",
+      async () => {
+        const rows = await takeOver(3_600_000);
+        return rows.length > 0 && rows;
+      },
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
     expect(taken.map((s) => s.id)).toEqual(batch.map((s) => s.id));
     expect(taken.every((s) => s.attempts === 2)).toBe(true);
     await recordSendOutcomes(
