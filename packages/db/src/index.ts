@@ -29,6 +29,7 @@ export * from "./queries/preferences.js";
 export * from "./queries/privacy.js";
 export { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from "./schema/api-keys.js";
 export type { AuditLog } from "./schema/audit.js";
+export { STUDIO_ROLES, type StudioRole } from "./schema/auth.js";
 export type { Contact } from "./schema/contacts.js";
 export {
   EMAIL_EVENT_TYPES,

@@ -6,6 +6,7 @@ import { rateLimit } from "../access/require-access.js";
 import { registerApiKeyRoutes } from "../access/routes/api-keys.js";
 import { registerAuditLogRoutes } from "../access/routes/audit-logs.js";
 import { registerAuthRoutes } from "../access/routes/auth.js";
+import { registerUserRoutes } from "../access/routes/users.js";
 import { registerAdminContactPreferenceRoutes } from "../admin/contact-preferences.js";
 import { registerContactPrivacyRoutes } from "../admin/contact-privacy.js";
 import { registerAdminContactRoutes } from "../admin/contacts.js";
@@ -78,6 +79,7 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
   );
   registerApiKeyRoutes(app, runtime);
   registerAuditLogRoutes(app, runtime);
+  registerUserRoutes(app, runtime);
   registerAdminContactRoutes(app, runtime);
   registerContactPrivacyRoutes(app, runtime);
   registerAdminEventRoutes(app, runtime);
