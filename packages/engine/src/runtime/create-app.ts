@@ -27,6 +27,8 @@ import type { AppEnv } from "../http/types.js";
 import { registerContactRoutes } from "../ingest/routes/contacts.js";
 import { registerEventRoutes } from "../ingest/routes/events.js";
 import { registerWebhookRoutes } from "../sources/routes.js";
+import { findStudioAssetsDir } from "../studio/assets-dir.js";
+import { registerStudioRoutes } from "../studio/routes.js";
 import type { Runtime } from "./create-runtime.js";
 
 /** Admin bodies are keys, flags and preferences: small. */
@@ -87,6 +89,7 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
   registerAdminTemplateRoutes(app, runtime);
   registerAdminEmailRoutes(app, runtime);
   registerAdminContactPreferenceRoutes(app, runtime);
+  registerStudioRoutes(app, { assetsDir: findStudioAssetsDir() });
 
   if (client.env.NODE_ENV !== "production") {
     app.doc31("/openapi.json", {
