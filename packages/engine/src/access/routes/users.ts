@@ -29,7 +29,8 @@ const StudioUserSchema = z
 const MeSchema = z
   .object({
     kind: z.enum(["user", "api_key", "admin_key"]),
-    user: StudioUserSchema.nullable().openapi({ description: "The Studio user, for a session" }),
+    // A union, not .nullable().openapi(): that would register StudioUser itself as nullable.
+    user: z.union([StudioUserSchema, z.null()]),
   })
   .openapi("Me");
 
