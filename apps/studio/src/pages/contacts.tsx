@@ -29,7 +29,7 @@ export function Page() {
   return (
     <>
       <PageHeader title="Contacts" />
-      <form className="toolbar" onSubmit={onSearch} aria-label="Search contacts">
+      <form className="toolbar" onSubmit={onSearch} aria-label="Contact search">
         <label htmlFor={searchId} className="visually-hidden">
           Search contacts
         </label>
