@@ -166,6 +166,11 @@ describe("Studio passwords", () => {
       as(admin.cookie, { method: "POST", body: { password: "reset-password-1" } }),
     );
     expect(unknown.status).toBe(404);
+    const malformed = await api.request(
+      "/v1/admin/users/%00%27/password",
+      as(admin.cookie, { method: "POST", body: { password: "reset-password-1" } }),
+    );
+    expect(malformed.status).toBe(400);
     const [row] = await api.client.db.sql`
       select actor_id from audit_logs where action = 'studio_user.password_reset' and resource_id = ${viewer.id}`;
     expect(row?.actor_id).toBe(admin.id);

@@ -121,7 +121,8 @@ const resetPasswordRoute = createRoute({
   summary: "Set another Studio user's password and end their sessions (admins only)",
   middleware: [requireAccess("manage")] as const,
   request: {
-    params: z.object({ id: z.string().min(1).max(100) }),
+    // better-auth's ids are alphanumeric: anything else is a 400 before any lookup.
+    params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a user id") }),
     body: {
       required: true,
       content: {
