@@ -101,6 +101,11 @@ describe("Studio in a browser", () => {
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     await expect.poll(() => page.getByText(admin.email).count()).toBe(1);
     await inspect(page, "overview");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to Hogsend Studio" }).waitFor();
+    const after = await page.evaluate(async () => (await fetch("/v1/admin/me")).status);
+    expect(after).toBe(401);
   });
 
   it("shows an event fired through the API on the contact's timeline", async () => {
@@ -247,5 +252,19 @@ describe("Studio in a browser", () => {
       await inspect(page, name);
     }
     expect(sendId).toBeTruthy();
+  });
+
+  it("shows an API error with its message and request id", async () => {
+    const { page, expectFailure } = await newPage();
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expectFailure(`/v1/admin/contacts/${missing}`, 404);
+    await signIn(page, admin);
+    const answer = page.waitForResponse((res) => res.url().includes(`/v1/admin/contacts/${missing}`));
+    await page.goto(`/studio/contacts/${missing}`);
+    const requestId = (await (await answer).json()) as { error: { message: string; requestId: string } };
+    const alert = page.getByRole("alert");
+    await expect.poll(() => alert.textContent()).toContain(requestId.error.message);
+    expect(await page.getByTestId("request-id").textContent()).toBe(requestId.error.requestId);
+    await inspect(page, "error-state");
   });
 });
