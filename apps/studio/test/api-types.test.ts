@@ -16,8 +16,9 @@ describe("the Studio's API types", () => {
     const committed = await readFile(API_TYPES_FILE, "utf8");
     const current = await renderApiTypes();
     // A plain equality keeps the failure message short; the command above fixes it.
-    expect(current === committed, "src/api/openapi.gen.ts is stale: run pnpm --filter @hogsend/studio gen:api").toBe(
-      true,
-    );
+    expect(
+      current === committed,
+      "src/api/openapi.gen.ts is stale: run pnpm --filter @hogsend/studio gen:api",
+    ).toBe(true);
   });
 });

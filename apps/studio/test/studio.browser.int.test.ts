@@ -138,7 +138,6 @@ describe("Studio in a browser", () => {
 
   it("creates a key shown once, and once revoked the API refuses it", async () => {
     const { page } = await newPage();
-    page.on("dialog", (dialog) => void dialog.accept());
     await signIn(page, admin);
     await page.getByRole("link", { name: "API keys" }).click();
     await page.getByRole("heading", { name: "API keys" }).waitFor();
@@ -158,6 +157,9 @@ describe("Studio in a browser", () => {
     expect(await page.content()).not.toContain(secret);
 
     await page.getByRole("button", { name: `Revoke ${name}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Revoke ${name}?` });
+    await inspect(page, "api-keys-revoke-dialog");
+    await dialog.getByRole("button", { name: "Revoke key" }).click();
     await expect.poll(() => page.getByRole("button", { name: `Revoke ${name}` }).count()).toBe(0);
     expect((await asKey()).status).toBe(401);
   });
@@ -252,6 +254,41 @@ describe("Studio in a browser", () => {
       await inspect(page, name);
     }
     expect(sendId).toBeTruthy();
+  });
+
+  it("lets an admin create a user with a role and reset a password", async () => {
+    const { page } = await newPage();
+    await signIn(page, admin);
+    await page.getByRole("link", { name: "Users" }).click();
+    const email = `operator-${randomUUID()}@example.com`;
+    const form = page.getByRole("form", { name: "New user" });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Role").selectOption("operator");
+    await form.getByLabel("First password").fill("first-password");
+    await form.getByRole("button", { name: "Create user" }).click();
+    await page.getByRole("cell", { name: email, exact: true }).waitFor();
+
+    await page.getByRole("button", { name: `Reset password of ${email}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Reset the password of ${email}` });
+    await dialog.getByLabel("New password").fill("second-password");
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await page.getByText("Password reset; that user's sessions ended.").waitFor();
+    await inspect(page, "users-after-reset");
+
+    const signInAs = (password: string) =>
+      api.request("/api/auth/sign-in/email", {
+        method: "POST",
+        body: { email, password },
+        headers: { "x-real-ip": "198.51.100.201" },
+      });
+    expect((await signInAs("first-password")).status).toBe(401);
+    const signedIn = await signInAs("second-password");
+    expect(signedIn.status).toBe(200);
+    const cookie = signedIn.headers.get("set-cookie")?.split(";")[0] ?? "";
+    const me = (await (await api.request("/v1/admin/me", { headers: { cookie } })).json()) as {
+      user: { role: string };
+    };
+    expect(me.user.role).toBe("operator");
   });
 
   it("shows an API error with its message and request id", async () => {

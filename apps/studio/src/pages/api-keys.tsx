@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client.js";
 import { useCan } from "../api/session.js";
+import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { DataTable } from "../components/data-table.js";
 import { DateTime } from "../components/date-time.js";
 import { EmptyState } from "../components/empty-state.js";
@@ -16,6 +17,7 @@ export function Page() {
   const queryClient = useQueryClient();
   // The secret lives only in this component's memory: a reload forgets it for good.
   const [created, setCreated] = useState<Schemas["CreatedApiKey"]>();
+  const [revoking, setRevoking] = useState<Schemas["ApiKey"]>();
   const keys = useQuery({
     queryKey: ["api-keys"],
     queryFn: () => unwrap(api.GET("/v1/admin/api-keys")),
@@ -95,10 +97,7 @@ export function Page() {
                     type="button"
                     className="danger"
                     disabled={revoke.isPending}
-                    onClick={() => {
-                      if (window.confirm(`Revoke ${k.name}? Calls with it fail at once.`))
-                        revoke.mutate(k.id);
-                    }}
+                    onClick={() => setRevoking(k)}
                   >
                     Revoke {k.name}
                   </button>
@@ -108,6 +107,16 @@ export function Page() {
           />
         )}
       </QueryView>
+      <ConfirmDialog
+        open={revoking !== undefined}
+        title={`Revoke ${revoking?.name ?? "key"}?`}
+        confirmLabel="Revoke key"
+        danger
+        onConfirm={() => revoking && revoke.mutate(revoking.id)}
+        onClose={() => setRevoking(undefined)}
+      >
+        <p>Every call made with it fails from now on. This cannot be undone.</p>
+      </ConfirmDialog>
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client.js";
 import { useCan } from "../api/session.js";
+import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { DataTable } from "../components/data-table.js";
 import { EmptyState } from "../components/empty-state.js";
 import { ErrorView } from "../components/error-view.js";
@@ -12,6 +13,7 @@ const ROLES = ["viewer", "operator", "admin"] as const;
 
 export function Page() {
   const isAdmin = useCan("manage");
+  const [resetting, setResetting] = useState<Schemas["StudioUser"]>();
   const queryClient = useQueryClient();
   const users = useQuery({
     queryKey: ["users"],
@@ -80,15 +82,8 @@ export function Page() {
               {
                 header: "Action",
                 cell: (u) => (
-                  <button
-                    type="button"
-                    className="secondary"
-                    onClick={() => {
-                      const password = window.prompt(`New password for ${u.email} (at least 8 characters)`);
-                      if (password) reset.mutate({ id: u.id, password });
-                    }}
-                  >
-                    Reset password
+                  <button type="button" className="secondary" onClick={() => setResetting(u)}>
+                    Reset password of {u.email}
                   </button>
                 ),
               },
@@ -96,6 +91,21 @@ export function Page() {
           />
         )}
       </QueryView>
+      <ConfirmDialog
+        open={resetting !== undefined}
+        title={`Reset the password of ${resetting?.email ?? "user"}`}
+        confirmLabel="Set password"
+        onConfirm={(fields) =>
+          resetting && reset.mutate({ id: resetting.id, password: fields.password ?? "" })
+        }
+        onClose={() => setResetting(undefined)}
+      >
+        <p>Their sessions end; tell them the new password another way.</p>
+        <label>
+          New password (at least 8 characters)
+          <input name="password" type="password" minLength={8} required autoComplete="new-password" />
+        </label>
+      </ConfirmDialog>
     </>
   );
 }
