@@ -126,3 +126,23 @@ export async function findStudioUser(db: Database, userId: string) {
     .where(eq(schema.user.id, userId));
   return row;
 }
+
+/**
+ * Gives a Studio user another role and ends their sessions: a session carries the role it was
+ * made with (also in Redis), so the new one applies from their next sign-in, not an hour later.
+ */
+export async function setStudioUserRole(
+  auth: Auth,
+  db: Database,
+  input: { userId: string; role: StudioRole },
+) {
+  const [row] = await db
+    .update(schema.user)
+    .set({ role: input.role, updatedAt: new Date() })
+    .where(eq(schema.user.id, input.userId))
+    .returning({ id: schema.user.id, email: schema.user.email });
+  if (!row) throw new AppError("NOT_FOUND", `no Studio user ${input.userId}`);
+  const ctx = await auth.$context;
+  await ctx.internalAdapter.deleteUserSessions(row.id);
+  return row;
+}

@@ -7,6 +7,7 @@ export {
   listStudioAdmins,
   resetStudioAdminPassword,
   resetStudioUserPassword,
+  setStudioUserRole,
 } from "./admin-users.js";
 export { type ApiKeyVerifier, createApiKeyVerifier } from "./api-key-cache.js";
 export { createApiKey, generateApiKeySecret, hashApiKey, secretsEqual, verifyApiKey } from "./api-keys.js";

@@ -149,6 +149,47 @@ describe("Studio roles, enforced by the admin API", () => {
   });
 });
 
+describe("Studio role changes", () => {
+  it("lets an admin change another user's role, ending their sessions, audited", async () => {
+    const admin = await userWithRole("admin");
+    const viewer = await userWithRole("viewer");
+    const changed = await api.request(
+      `/v1/admin/users/${viewer.id}`,
+      as(admin.cookie, { method: "PATCH", body: { role: "operator" } }),
+    );
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ id: viewer.id, role: "operator" });
+    // The old session carried the old role: it is gone, and a new one carries the new role.
+    expect((await api.request("/v1/admin/me", as(viewer.cookie))).status).toBe(401);
+    const { cookie } = await signIn(viewer.email, viewer.password);
+    expect((await api.request("/v1/admin/journeys/nope", as(cookie, journeyPatch))).status).toBe(404);
+    const [row] = await api.client.db.sql`
+      select actor_id, metadata from audit_logs where action = 'studio_user.role_change' and resource_id = ${viewer.id}`;
+    expect(row).toEqual({
+      actor_id: admin.id,
+      metadata: { email: viewer.email, from: "viewer", to: "operator" },
+    });
+  });
+
+  it("refuses an admin's own role change, a non-admin's, an unknown user and a bad role", async () => {
+    const admin = await userWithRole("admin");
+    const operator = await userWithRole("operator");
+    const patch = (cookie: string, id: string, role: unknown) =>
+      api.request(`/v1/admin/users/${id}`, as(cookie, { method: "PATCH", body: { role } }));
+    expect((await patch(admin.cookie, admin.id, "viewer")).status).toBe(409);
+    expect((await patch(operator.cookie, admin.id, "viewer")).status).toBe(403);
+    expect((await patch(admin.cookie, "nobody", "viewer")).status).toBe(404);
+    const bad = await patch(admin.cookie, operator.id, "root");
+    expect(bad.status).toBe(400);
+    expect(await api.client.db.sql`select role from "user" where id = ${admin.id}`).toEqual([
+      { role: "admin" },
+    ]);
+    expect(await api.client.db.sql`select role from "user" where id = ${operator.id}`).toEqual([
+      { role: "operator" },
+    ]);
+  });
+});
+
 describe("Studio passwords", () => {
   it("lets an admin reset another user's password, ending that user's sessions", async () => {
     const admin = await userWithRole("admin");

@@ -4,6 +4,7 @@ import {
   listStudioAdmins,
   recordAudit,
   resetStudioUserPassword,
+  setStudioUserRole,
 } from "@hogsend/access";
 import { AppError } from "@hogsend/core";
 import { STUDIO_ROLES } from "@hogsend/db";
@@ -114,6 +115,35 @@ const createUserRoute = createRoute({
   },
 });
 
+// better-auth's ids are alphanumeric: anything else is a 400 before any lookup.
+const userParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a user id") });
+
+const updateUserRoute = createRoute({
+  method: "patch",
+  path: "/v1/admin/users/{id}",
+  tags: ["Admin"],
+  summary: "Change a Studio user's role; their sessions end (admins only, not their own role)",
+  middleware: [requireAccess("manage")] as const,
+  request: {
+    params: userParams,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.strictObject({ role: z.enum(STUDIO_ROLES) }).openapi("StudioUserUpdate"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "The user as it now stands",
+      content: { "application/json": { schema: StudioUserSchema } },
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 429),
+  },
+});
+
 const resetPasswordRoute = createRoute({
   method: "post",
   path: "/v1/admin/users/{id}/password",
@@ -121,8 +151,7 @@ const resetPasswordRoute = createRoute({
   summary: "Set another Studio user's password and end their sessions (admins only)",
   middleware: [requireAccess("manage")] as const,
   request: {
-    // better-auth's ids are alphanumeric: anything else is a 400 before any lookup.
-    params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a user id") }),
+    params: userParams,
     body: {
       required: true,
       content: {
@@ -201,6 +230,26 @@ export function registerUserRoutes(app: ApiApp, runtime: { client: HogsendClient
     const user = await findStudioUser(db, created.id);
     if (!user) throw new Error(`user ${created.id} vanished after its creation`);
     return c.json(user, 201);
+  });
+
+  app.openapi(updateUserRoute, async (c) => {
+    const principal = principalOf(c);
+    const { id } = c.req.valid("param");
+    const { role } = c.req.valid("json");
+    // An admin demoting themselves could leave no admin at all; another admin does it.
+    if (principal.kind === "user" && principal.userId === id)
+      throw new AppError("CONFLICT", "You cannot change your own role; ask another admin");
+    const before = await findStudioUser(db, id);
+    if (!before) throw new AppError("NOT_FOUND", `no Studio user ${id}`);
+    await setStudioUserRole(client.auth, db, { userId: id, role });
+    await recordAudit(db, principal, {
+      action: "studio_user.role_change",
+      resourceType: "user",
+      resourceId: id,
+      ip: clientIp(c),
+      metadata: { email: before.email, from: before.role, to: role },
+    });
+    return c.json({ ...before, role }, 200);
   });
 
   app.openapi(resetPasswordRoute, async (c) => {
