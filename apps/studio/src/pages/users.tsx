@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api, type Schemas, unwrap } from "../api/client.js";
-import { useCan } from "../api/session.js";
+import { useCan, useMe } from "../api/session.js";
 import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { DataTable } from "../components/data-table.js";
 import { EmptyState } from "../components/empty-state.js";
@@ -13,6 +13,7 @@ const ROLES = ["viewer", "operator", "admin"] as const;
 
 export function Page() {
   const isAdmin = useCan("manage");
+  const myId = useMe().data?.id;
   const [resetting, setResetting] = useState<Schemas["StudioUser"]>();
   const queryClient = useQueryClient();
   const users = useQuery({
@@ -22,6 +23,11 @@ export function Page() {
   });
   const create = useMutation({
     mutationFn: (body: Schemas["CreateStudioUser"]) => unwrap(api.POST("/v1/admin/users", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["users"] }),
+  });
+  const changeRole = useMutation({
+    mutationFn: ({ id, role }: { id: string; role: (typeof ROLES)[number] }) =>
+      unwrap(api.PATCH("/v1/admin/users/{id}", { params: { path: { id } }, body: { role } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["users"] }),
   });
   const reset = useMutation({
@@ -67,6 +73,8 @@ export function Page() {
           Create user
         </button>
       </form>
+      {changeRole.isError && <ErrorView error={changeRole.error} title="Could not change the role" />}
+      {changeRole.isSuccess && <p role="status">Role changed; that user signs in again to use it.</p>}
       {reset.isError && <ErrorView error={reset.error} title="Could not reset the password" />}
       {reset.isSuccess && <p role="status">Password reset; that user's sessions ended.</p>}
       <QueryView query={users}>
@@ -78,7 +86,26 @@ export function Page() {
             empty="No users"
             columns={[
               { header: "Email", cell: (u) => u.email },
-              { header: "Role", cell: (u) => u.role },
+              {
+                header: "Role",
+                cell: (u) =>
+                  u.id === myId ? (
+                    `${u.role} (you)`
+                  ) : (
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      value={u.role}
+                      disabled={changeRole.isPending}
+                      onChange={(event) =>
+                        changeRole.mutate({ id: u.id, role: event.target.value as (typeof ROLES)[number] })
+                      }
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
+                  ),
+              },
               {
                 header: "Action",
                 cell: (u) => (
