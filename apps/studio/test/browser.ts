@@ -44,8 +44,16 @@ export interface WatchedPage {
   expectFailure(pathPrefix: string, status: number): void;
 }
 
-export async function openPage(browser: Browser, baseUrl: string): Promise<WatchedPage> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: WIDTHS[0] });
+/**
+ * `clientIp` goes out as x-real-ip, which the api believes when it trusts 127.0.0.1 as a proxy:
+ * each page is then its own client for the sign-in limit (10 a minute per IP).
+ */
+export async function openPage(browser: Browser, baseUrl: string, clientIp: string): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: WIDTHS[0],
+    extraHTTPHeaders: { "x-real-ip": clientIp },
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   const expected: { pathPrefix: string; status: number }[] = [];

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createStudioUser } from "@hogsend/access";
 import { content } from "@hogsend/api/content";
+import { insertEmailSendOnce } from "@hogsend/db";
 import { getFreePort } from "@hogsend/devstack";
 import { createLogger, type RunningServer, serveApp } from "@hogsend/engine";
 import { setupTestApp } from "@hogsend/engine/testing";
@@ -22,7 +23,12 @@ beforeAll(async () => {
 });
 // better-auth checks a sign-in's Origin against its base URL: the address the browser uses.
 const api = setupTestApp({
-  env: () => ({ API_PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_RATE_LIMIT_PER_MINUTE: "10000" }),
+  env: () => ({
+    API_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ADMIN_RATE_LIMIT_PER_MINUTE: "10000",
+    // The pages send x-real-ip (see openPage), so each is its own client for the sign-in limit.
+    TRUSTED_PROXIES: "127.0.0.1",
+  }),
   content: { journeys: content.journeys, templates: content.templates },
   keys: ["ingest", "send", "full-admin"],
 });
@@ -32,11 +38,13 @@ let browser: Browser;
 const baseUrl = () => `http://127.0.0.1:${port}`;
 const admin = { email: `admin-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
 const viewer = { email: `viewer-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
+const operator = { email: `operator-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
 const opened: WatchedPage[] = [];
 
 beforeAll(async () => {
   await createStudioUser(api.client.auth, { ...admin, role: "admin" });
   await createStudioUser(api.client.auth, { ...viewer, role: "viewer" });
+  await createStudioUser(api.client.auth, { ...operator, role: "operator" });
   server = await serveApp(api.app, {
     port,
     logger: createLogger({ level: "error", json: true, write: () => {} }),
@@ -56,8 +64,10 @@ afterEach(async () => {
   }
 });
 
+let pages = 0;
 async function newPage() {
-  const watched = await openPage(browser, baseUrl());
+  pages += 1;
+  const watched = await openPage(browser, baseUrl(), `198.51.100.${pages}`);
   // Before sign-in the Studio asks who is signed in, and the api answers 401.
   watched.expectFailure("/v1/admin/me", 401);
   opened.push(watched);
@@ -289,6 +299,47 @@ describe("Studio in a browser", () => {
       user: { role: string };
     };
     expect(me.user.role).toBe("operator");
+  });
+
+  it("lets an operator resend a failed send, and shows a viewer no resend button", async () => {
+    const subject = `Failed ${randomUUID().slice(0, 8)}`;
+    const { send } = await insertEmailSendOnce(api.client.db.db, {
+      idempotencyKey: `browser:${randomUUID()}`,
+      contactId: null,
+      toEmail: "failed@example.com",
+      template: "welcome",
+      category: "onboarding",
+      subject,
+      props: {},
+      journeyId: null,
+      journeyStateId: null,
+      status: "queued",
+      reason: null,
+    });
+    // What the dispatcher leaves after its last attempt.
+    await api.client.db.sql`update email_sends set status = 'failed', attempts = 8, failed_at = now(),
+      reason = 'gave up after 8 attempts' where id = ${send.id}`;
+
+    const asViewer = await newPage();
+    await signIn(asViewer.page, viewer);
+    await asViewer.page.goto(`/studio/sends/${send.id}`);
+    await asViewer.page.getByRole("heading", { name: subject }).waitFor();
+    expect(await asViewer.page.getByRole("button", { name: "Resend" }).count()).toBe(0);
+
+    const { page } = await newPage();
+    await signIn(page, operator);
+    await page.goto("/studio/sends");
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("link", { name: subject }).click();
+    await page.getByRole("heading", { name: subject }).waitFor();
+    await inspect(page, "send-detail-failed");
+    await page.getByRole("button", { name: "Resend" }).click();
+    await page.getByText("Queued again.").waitFor();
+    const [row] = await api.client.db.sql`select status from email_sends where id = ${send.id}`;
+    expect(row?.status).toBe("queued");
+    const [audit] = await api.client.db.sql`select action from audit_logs where resource_id = ${send.id}`;
+    expect(audit?.action).toBe("email.resend");
   });
 
   it("shows an API error with its message and request id", async () => {
