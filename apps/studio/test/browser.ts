@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(here, "../../..");
@@ -117,4 +118,21 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   }
   await page.setViewportSize({ width: WIDTHS[0].width, height: WIDTHS[0].height });
   return files;
+}
+
+/** Checked on every page a test visits: accessible, and pictured at both widths. */
+export async function inspect(page: Page, name: string) {
+  await page.waitForLoadState("networkidle");
+  await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 10_000 }).toBe(0);
+  expect(await seriousA11yViolations(page), `a11y on ${name}`).toEqual([]);
+  await screenshots(page, name);
+}
+
+/** Signs in through the form, as a person would, and waits for the signed-in shell. */
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto("/studio/");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Main" }).waitFor();
 }

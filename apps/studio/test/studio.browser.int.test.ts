@@ -5,14 +5,14 @@ import { insertEmailSendOnce } from "@hogsend/db";
 import { getFreePort } from "@hogsend/devstack";
 import { createLogger, type RunningServer, serveApp } from "@hogsend/engine";
 import { setupTestApp } from "@hogsend/engine/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   assertBrowserPrerequisites,
+  inspect,
   launchChromium,
   openPage,
-  screenshots,
-  seriousA11yViolations,
+  signIn,
   type WatchedPage,
 } from "./browser.js";
 
@@ -72,22 +72,6 @@ async function newPage() {
   watched.expectFailure("/v1/admin/me", 401);
   opened.push(watched);
   return watched;
-}
-
-/** Checked on every page a test visits: accessible, and pictured at both widths. */
-async function inspect(page: Page, name: string) {
-  await page.waitForLoadState("networkidle");
-  await expect.poll(() => page.locator('[aria-busy="true"]').count(), { timeout: 10_000 }).toBe(0);
-  expect(await seriousA11yViolations(page), `a11y on ${name}`).toEqual([]);
-  await screenshots(page, name);
-}
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto("/studio/");
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Main" }).waitFor();
 }
 
 const adminApi = (path: string, init: { method?: string; body?: unknown } = {}) =>

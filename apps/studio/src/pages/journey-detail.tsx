@@ -35,7 +35,11 @@ export function Page() {
   const cancel = useMutation({
     mutationFn: (stateId: string) =>
       unwrap(api.DELETE("/v1/admin/journeys/{id}/states/{stateId}", { params: { path: { id, stateId } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["journey-states", id] }),
+    onSuccess: async () => {
+      // The status counts on the tabs come from the journey list.
+      await queryClient.invalidateQueries({ queryKey: ["journey-states", id] });
+      await queryClient.invalidateQueries({ queryKey: ["journeys"] });
+    },
   });
   const journey = journeys.data?.items.find((j) => j.id === id);
   return (
