@@ -44,6 +44,8 @@ RUN --mount=type=secret,id=npm_ca \
 COPY . .
 RUN pnpm install --frozen-lockfile --offline
 RUN pnpm --filter @hogsend/api build
+# The Studio's static assets (apps/studio/dist), served by the api at /studio.
+RUN pnpm --filter @hogsend/studio build
 # The production-only tree, assembled at the path the runtime stage runs it from (pnpm's .bin
 # shims record their location): bundles, the sources tsx runs, migrations, production
 # node_modules installed --offline from the store filled above.

@@ -26,6 +26,9 @@ export const RUNTIME_ROOTS = ["@hogsend/api", "@hogsend/cli"];
 /** Packages shipped as their build output only (tsup inlines the workspace source into it). */
 const BUNDLED: Record<string, string[]> = { "@hogsend/api": ["dist"] };
 
+/** The Studio's build: static files the api serves at /studio, shipped as they are. */
+const STUDIO_DIST = "apps/studio/dist";
+
 /** Dev-time files left out of the source packages. */
 const SOURCE_EXCLUDE = [
   /(^|\/)node_modules(\/|$)/,
@@ -82,6 +85,9 @@ export async function assembleRuntime(options: AssembleOptions): Promise<Assembl
       throw new Error(`${entry} is missing: build first (pnpm --filter @hogsend/api build)`);
     }
   }
+  if (!existsSync(join(root, STUDIO_DIST, "index.html"))) {
+    throw new Error(`${STUDIO_DIST} is missing: build first (pnpm --filter @hogsend/studio build)`);
+  }
   await prepareTarget(root, out);
 
   const projects = readWorkspace(root);
@@ -116,7 +122,9 @@ export async function assembleRuntime(options: AssembleOptions): Promise<Assembl
       });
     }
   }
-  log("copied bundles, sources and migrations");
+  // The Studio's static build, where the api looks for it (up from apps/api/dist).
+  await cp(join(root, STUDIO_DIST), join(out, STUDIO_DIST), { recursive: true });
+  log("copied bundles, sources, migrations and the Studio's assets");
 
   // Production dependencies of the shipped packages only, exactly as the lockfile pins them.
   // tsx is hoisted to node_modules/.bin so `tsx packages/db/src/migrate.ts` runs from the root.

@@ -227,15 +227,17 @@ process.exit(failure ? 1 : 0);
 async function assembleAndCheckTree() {
   if (!flags["skip-build"]) {
     await step("build", async () => {
-      const result = await runCaptured("pnpm", ["--filter", "@hogsend/api", "build"], root);
-      if (result.code !== 0) {
-        throw new StepFailure(
-          `pnpm --filter @hogsend/api build exited with ${result.code}`,
-          "fix the build error above; `pnpm --filter @hogsend/api build` reproduces it",
-          result.output,
-        );
+      for (const pkg of ["@hogsend/api", "@hogsend/studio"]) {
+        const result = await runCaptured("pnpm", ["--filter", pkg, "build"], root);
+        if (result.code !== 0) {
+          throw new StepFailure(
+            `pnpm --filter ${pkg} build exited with ${result.code}`,
+            `fix the build error above; \`pnpm --filter ${pkg} build\` reproduces it`,
+            result.output,
+          );
+        }
       }
-      return "apps/api/dist/index.js, apps/api/dist/worker.js";
+      return "apps/api/dist/index.js, apps/api/dist/worker.js, apps/studio/dist";
     });
   }
 
@@ -432,6 +434,27 @@ async function rehearse() {
       `\`${RUN_MODES.api.join(" ")}\` healthy (GET /v1/health 200) after ${seconds(apiHealthy)}, ` +
       `\`${RUN_MODES.worker.join(" ")}\` up in components.worker after ${seconds(workerUp)}`
     );
+  });
+
+  await step("studio", async () => {
+    // The Studio's assets ship in the tree: the page, its CSP, and a hashed asset it loads.
+    const page = await fetch(`http://127.0.0.1:${port}/studio/`, { signal: AbortSignal.timeout(5_000) });
+    const html = await page.text();
+    const csp = page.headers.get("content-security-policy") ?? "";
+    if (page.status !== 200 || !csp.includes("frame-ancestors 'none'"))
+      throw new StepFailure(
+        `GET /studio/ answered ${page.status} (CSP: ${csp || "none"})`,
+        "apps/studio/dist must be built and copied by tools/assemble-runtime.ts",
+        html.slice(0, 500),
+      );
+    const asset = /src="(\/studio\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    const res = asset ? await fetch(`http://127.0.0.1:${port}${asset}`) : undefined;
+    if (!res?.ok)
+      throw new StepFailure(
+        `the Studio's script ${asset ?? "(none in index.html)"} did not load`,
+        "rebuild the Studio",
+      );
+    return `GET /studio/ 200 with its CSP, ${asset} ${res.status}`;
   });
 
   await step("enrollment", async () => {

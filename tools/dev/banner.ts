@@ -24,6 +24,7 @@ export function banner(input: BannerInput): string {
   if (input.baseUrl) {
     lines.push(
       `  API      ${input.baseUrl}`,
+      `  Studio   ${input.baseUrl}/studio (hot reload: pnpm --filter @hogsend/studio dev)`,
       `  docs     ${input.baseUrl}/docs`,
       `  outbox   ${input.baseUrl}/v1/dev/outbox`,
       `  health   ${input.baseUrl}/v1/health`,

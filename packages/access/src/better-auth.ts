@@ -42,6 +42,9 @@ export function createAuth(config: AuthConfig) {
       },
     }),
     ...(config.secondaryStorage ? { secondaryStorage: config.secondaryStorage } : {}),
+    // The role column (viewer/operator/admin) rides on the session's user, so `authenticate`
+    // needs no second query; only server code sets it.
+    user: { additionalFields: { role: { type: "string", required: false, input: false } } },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 256 },
     session: {
       expiresIn: SESSION_TTL_SECONDS,

@@ -1,9 +1,13 @@
 export {
   countStudioUsers,
   createStudioAdmin,
+  createStudioUser,
+  findStudioUser,
   generatePassword,
   listStudioAdmins,
   resetStudioAdminPassword,
+  resetStudioUserPassword,
+  setStudioUserRole,
 } from "./admin-users.js";
 export { type ApiKeyVerifier, createApiKeyVerifier } from "./api-key-cache.js";
 export { createApiKey, generateApiKeySecret, hashApiKey, secretsEqual, verifyApiKey } from "./api-keys.js";
@@ -17,7 +21,14 @@ export {
   SIGN_IN_LIMIT,
 } from "./better-auth.js";
 export { type BootstrapLogger, ensureBootstrapApiKey, ensureFirstAdmin } from "./bootstrap.js";
-export { type Access, type Principal, principalAllows, principalKey, requiredScopes } from "./principal.js";
+export {
+  type Access,
+  type Principal,
+  principalAllows,
+  principalKey,
+  requiredScopes,
+  rolesAllowed,
+} from "./principal.js";
 export { type AuditEntry, recordAudit } from "./record-audit.js";
 export { createRedisSecondaryStorage } from "./secondary-storage.js";
 export { createSecretSink, type SecretSink } from "./secret-sink.js";

@@ -30,6 +30,7 @@ export * from "./queries/privacy.js";
 export * from "./queries/suppressions.js";
 export { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from "./schema/api-keys.js";
 export type { AuditLog } from "./schema/audit.js";
+export { STUDIO_ROLES, type StudioRole } from "./schema/auth.js";
 export type { Contact } from "./schema/contacts.js";
 export {
   EMAIL_EVENT_TYPES,

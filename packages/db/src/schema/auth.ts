@@ -1,17 +1,31 @@
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, check, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 // Better Auth's core tables, in the shape its Drizzle adapter expects (ids are text it
 // generates). Studio users only: public sign-up is disabled, admins are minted server-side.
 
-export const user = pgTable("user", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  email: text("email").notNull().unique(),
-  emailVerified: boolean("email_verified").notNull().default(false),
-  image: text("image"),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * What a Studio user may do: `viewer` reads (not API keys or users), `operator` also acts on
+ * journeys, contacts and sends, `admin` also manages API keys and users.
+ */
+export const STUDIO_ROLES = ["viewer", "operator", "admin"] as const;
+export type StudioRole = (typeof STUDIO_ROLES)[number];
+
+export const user = pgTable(
+  "user",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull().unique(),
+    emailVerified: boolean("email_verified").notNull().default(false),
+    image: text("image"),
+    /** Every user before roles existed was an admin, so the default keeps them one. */
+    role: text("role").$type<StudioRole>().notNull().default("admin"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("user_role_check", sql`${t.role} in ('viewer', 'operator', 'admin')`)],
+);
 
 export const session = pgTable(
   "session",

@@ -1,6 +1,6 @@
 import { secretsEqual } from "@hogsend/access";
 import { AppError } from "@hogsend/core";
-import { touchApiKey } from "@hogsend/db";
+import { STUDIO_ROLES, type StudioRole, touchApiKey } from "@hogsend/db";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/types.js";
 import type { HogsendClient } from "../platform/client.js";
@@ -31,8 +31,19 @@ export function authenticate(client: HogsendClient): MiddlewareHandler<AppEnv> {
       }
     } else {
       const session = await client.auth.api.getSession({ headers: c.req.raw.headers });
-      if (session) c.set("principal", { kind: "user", userId: session.user.id, email: session.user.email });
+      if (session)
+        c.set("principal", {
+          kind: "user",
+          userId: session.user.id,
+          email: session.user.email,
+          role: studioRole(session.user.role),
+        });
     }
     await next();
   };
+}
+
+/** The stored role, or the least one when the row holds something unknown (fail closed). */
+function studioRole(value: unknown): StudioRole {
+  return STUDIO_ROLES.includes(value as StudioRole) ? (value as StudioRole) : "viewer";
 }

@@ -1,4 +1,4 @@
-import { type Access, principalAllows, principalKey, requiredScopes } from "@hogsend/access";
+import { type Access, principalAllows, principalKey, requiredScopes, rolesAllowed } from "@hogsend/access";
 import { AppError } from "@hogsend/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { clientIp } from "../http/client-ip.js";
@@ -20,6 +20,14 @@ export function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
       );
     }
     if (!principalAllows(principal, access)) {
+      if (principal.kind === "user") {
+        const roles = rolesAllowed(access);
+        throw new AppError(
+          "FORBIDDEN",
+          `Your Studio role (${principal.role}) cannot do this; it needs ${roles.join(" or ")}`,
+          { details: { requiredRoleOneOf: roles, role: principal.role } },
+        );
+      }
       throw new AppError("FORBIDDEN", `This API key lacks the scope for this route`, {
         details: {
           requiredOneOf: requiredScopes(access),

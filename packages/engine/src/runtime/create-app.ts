@@ -6,6 +6,7 @@ import { rateLimit } from "../access/require-access.js";
 import { registerApiKeyRoutes } from "../access/routes/api-keys.js";
 import { registerAuditLogRoutes } from "../access/routes/audit-logs.js";
 import { registerAuthRoutes } from "../access/routes/auth.js";
+import { registerUserRoutes } from "../access/routes/users.js";
 import { registerAdminContactPreferenceRoutes } from "../admin/contact-preferences.js";
 import { registerContactPrivacyRoutes } from "../admin/contact-privacy.js";
 import { registerAdminContactRoutes } from "../admin/contacts.js";
@@ -26,6 +27,8 @@ import type { AppEnv } from "../http/types.js";
 import { registerContactRoutes } from "../ingest/routes/contacts.js";
 import { registerEventRoutes } from "../ingest/routes/events.js";
 import { registerWebhookRoutes } from "../sources/routes.js";
+import { findStudioAssetsDir } from "../studio/assets-dir.js";
+import { registerStudioRoutes } from "../studio/routes.js";
 import type { Runtime } from "./create-runtime.js";
 
 /** Admin bodies are keys, flags and preferences: small. */
@@ -78,6 +81,7 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
   );
   registerApiKeyRoutes(app, runtime);
   registerAuditLogRoutes(app, runtime);
+  registerUserRoutes(app, runtime);
   registerAdminContactRoutes(app, runtime);
   registerContactPrivacyRoutes(app, runtime);
   registerAdminEventRoutes(app, runtime);
@@ -85,6 +89,7 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
   registerAdminTemplateRoutes(app, runtime);
   registerAdminEmailRoutes(app, runtime);
   registerAdminContactPreferenceRoutes(app, runtime);
+  registerStudioRoutes(app, { assetsDir: findStudioAssetsDir() });
 
   if (client.env.NODE_ENV !== "production") {
     app.doc31("/openapi.json", {

@@ -56,7 +56,7 @@ const createKeyRoute = createRoute({
   path: "/v1/admin/api-keys",
   tags: ["Admin"],
   summary: "Create an API key (the secret is shown once)",
-  middleware: [requireAccess("write")] as const,
+  middleware: [requireAccess("manage")] as const,
   request: { body: { required: true, content: { "application/json": { schema: CreateApiKeySchema } } } },
   responses: {
     201: { description: "Created", content: { "application/json": { schema: CreatedApiKeySchema } } },
@@ -69,7 +69,7 @@ const listKeysRoute = createRoute({
   path: "/v1/admin/api-keys",
   tags: ["Admin"],
   summary: "List API keys (never their secrets)",
-  middleware: [requireAccess("read")] as const,
+  middleware: [requireAccess("manage:read")] as const,
   request: {
     query: z.object({
       includeRevoked: z
@@ -92,7 +92,7 @@ const revokeKeyRoute = createRoute({
   path: "/v1/admin/api-keys/{id}",
   tags: ["Admin"],
   summary: "Revoke an API key",
-  middleware: [requireAccess("write")] as const,
+  middleware: [requireAccess("manage")] as const,
   request: { params: z.object({ id: z.uuid() }) },
   responses: {
     200: { description: "Revoked", content: { "application/json": { schema: ApiKeySchema } } },

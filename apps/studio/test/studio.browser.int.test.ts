@@ -1,0 +1,342 @@
+import { randomUUID } from "node:crypto";
+import { createStudioUser } from "@hogsend/access";
+import { content } from "@hogsend/api/content";
+import { insertEmailSendOnce } from "@hogsend/db";
+import { getFreePort } from "@hogsend/devstack";
+import { createLogger, type RunningServer, serveApp } from "@hogsend/engine";
+import { setupTestApp } from "@hogsend/engine/testing";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  assertBrowserPrerequisites,
+  inspect,
+  launchChromium,
+  openPage,
+  signIn,
+  type WatchedPage,
+} from "./browser.js";
+
+let port = 0;
+beforeAll(async () => {
+  assertBrowserPrerequisites();
+  port = await getFreePort();
+});
+// better-auth checks a sign-in's Origin against its base URL: the address the browser uses.
+const api = setupTestApp({
+  env: () => ({
+    API_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ADMIN_RATE_LIMIT_PER_MINUTE: "10000",
+    // The pages send x-real-ip (see openPage), so each is its own client for the sign-in limit.
+    TRUSTED_PROXIES: "127.0.0.1",
+  }),
+  content: { journeys: content.journeys, templates: content.templates },
+  keys: ["ingest", "send", "full-admin"],
+});
+
+let server: RunningServer;
+let browser: Browser;
+const baseUrl = () => `http://127.0.0.1:${port}`;
+const admin = { email: `admin-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
+const viewer = { email: `viewer-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
+const operator = { email: `operator-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
+const opened: WatchedPage[] = [];
+
+beforeAll(async () => {
+  await createStudioUser(api.client.auth, { ...admin, role: "admin" });
+  await createStudioUser(api.client.auth, { ...viewer, role: "viewer" });
+  await createStudioUser(api.client.auth, { ...operator, role: "operator" });
+  server = await serveApp(api.app, {
+    port,
+    logger: createLogger({ level: "error", json: true, write: () => {} }),
+  });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  // Every page a test opened: no console error, whatever the test asserted.
+  for (const watched of opened.splice(0)) {
+    const errors = [...watched.errors];
+    await watched.context.close();
+    expect(errors, "console errors").toEqual([]);
+  }
+});
+
+let pages = 0;
+async function newPage() {
+  pages += 1;
+  const watched = await openPage(browser, baseUrl(), `198.51.100.${pages}`);
+  // Before sign-in the Studio asks who is signed in, and the api answers 401.
+  watched.expectFailure("/v1/admin/me", 401);
+  opened.push(watched);
+  return watched;
+}
+
+const adminApi = (path: string, init: { method?: string; body?: unknown } = {}) =>
+  api.request(path, { ...init, key: api.keys["full-admin"] });
+
+describe("Studio in a browser", () => {
+  it("signs in, and shows the error for a wrong password", async () => {
+    const { page, expectFailure } = await newPage();
+    expectFailure("/api/auth/sign-in/email", 401);
+    await page.goto("/studio/");
+    await page.getByRole("heading", { name: "Sign in to Hogsend Studio" }).waitFor();
+    await inspect(page, "sign-in");
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("Invalid email or password");
+    await inspect(page, "sign-in-wrong-password");
+
+    await page.getByLabel("Password").fill(admin.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await expect.poll(() => page.getByText(admin.email).count()).toBe(1);
+    await inspect(page, "overview");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to Hogsend Studio" }).waitFor();
+    const after = await page.evaluate(async () => (await fetch("/v1/admin/me")).status);
+    expect(after).toBe(401);
+  });
+
+  it("shows an event fired through the API on the contact's timeline", async () => {
+    const email = `ada-${randomUUID()}@example.com`;
+    const fired = await api.request("/v1/events", {
+      method: "POST",
+      key: api.keys.ingest,
+      body: { name: "studio_browser_check", userId: `u-${randomUUID()}`, email },
+    });
+    expect(fired.status).toBeLessThan(300);
+    const { page } = await newPage();
+    await signIn(page, admin);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
+    await page.getByRole("heading", { name: "Contacts" }).waitFor();
+    await inspect(page, "contacts");
+    await page.getByLabel("Search contacts").fill(email);
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: email }).click();
+    await page.getByRole("heading", { name: email }).waitFor();
+    await expect.poll(() => page.getByTestId("timeline").textContent()).toContain("studio_browser_check");
+    await inspect(page, "contact-detail");
+
+    await page.goto("/studio/events");
+    await page.getByRole("heading", { name: "Events" }).waitFor();
+    await expect
+      .poll(() => page.getByRole("table", { name: "Events" }).textContent())
+      .toContain("studio_browser_check");
+    await inspect(page, "events");
+  });
+
+  it("creates a key shown once, and once revoked the API refuses it", async () => {
+    const { page } = await newPage();
+    await signIn(page, admin);
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.getByRole("heading", { name: "API keys" }).waitFor();
+    const name = `browser key ${randomUUID().slice(0, 8)}`;
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("read", { exact: true }).check();
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = (await page.getByTestId("new-key-secret").textContent()) ?? "";
+    expect(secret).toMatch(/^hsk_/);
+    await inspect(page, "api-keys");
+    const asKey = () => api.request("/v1/admin/contacts", { key: secret });
+    expect((await asKey()).status).toBe(200);
+
+    await page.reload();
+    await page.getByRole("table", { name: "API keys" }).waitFor();
+    expect(await page.getByTestId("new-key-secret").count()).toBe(0);
+    expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole("button", { name: `Revoke ${name}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Revoke ${name}?` });
+    await inspect(page, "api-keys-revoke-dialog");
+    await dialog.getByRole("button", { name: "Revoke key" }).click();
+    await expect.poll(() => page.getByRole("button", { name: `Revoke ${name}` }).count()).toBe(0);
+    expect((await asKey()).status).toBe(401);
+  });
+
+  it("disables a journey, and the API and the audit log say so", async () => {
+    const { page } = await newPage();
+    await signIn(page, admin);
+    await page.goto("/studio/journeys");
+    await page.getByRole("heading", { name: "Journeys" }).waitFor();
+    await inspect(page, "journeys");
+    await page.getByRole("button", { name: "Disable Welcome series" }).click();
+    await page.getByRole("button", { name: "Enable Welcome series" }).waitFor();
+    const journeys = (await (await adminApi("/v1/admin/journeys")).json()) as {
+      items: { id: string; enabled: boolean }[];
+    };
+    expect(journeys.items.find((j) => j.id === "welcome")?.enabled).toBe(false);
+
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("heading", { name: "Audit log" }).waitFor();
+    const row = page.getByRole("row").filter({ hasText: "journey.update" }).filter({ hasText: "welcome" });
+    await expect.poll(() => row.count()).toBe(1);
+    await inspect(page, "audit-log");
+
+    await page.goto("/studio/journeys/welcome");
+    await page.getByRole("heading", { name: "Welcome series" }).waitFor();
+    await inspect(page, "journey-detail");
+  });
+
+  it("shows a viewer no keys page and no action buttons, and the API refuses them anyway", async () => {
+    const { page, expectFailure } = await newPage();
+    expectFailure("/v1/admin/api-keys", 403);
+    expectFailure("/v1/admin/journeys/welcome", 403);
+    await signIn(page, viewer);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link", { name: "API keys" }).count()).toBe(0);
+    expect(await nav.getByRole("link", { name: "Users" }).count()).toBe(0);
+    await page.goto("/studio/journeys");
+    await page.getByRole("table", { name: "Journeys" }).waitFor();
+    expect(await page.getByRole("button", { name: /^(Disable|Enable) / }).count()).toBe(0);
+    await page.goto("/studio/api-keys");
+    await page.getByText("API keys are for admins").waitFor();
+    await inspect(page, "api-keys-as-viewer");
+
+    // The same requests the admin's buttons make, sent with the viewer's session.
+    const statuses = await page.evaluate(async () => {
+      const keys = await fetch("/v1/admin/api-keys");
+      const patch = await fetch("/v1/admin/journeys/welcome", {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ enabled: false }),
+      });
+      return [keys.status, patch.status];
+    });
+    expect(statuses).toEqual([403, 403]);
+  });
+
+  it("previews a template in a sandboxed frame", async () => {
+    const { page } = await newPage();
+    await signIn(page, admin);
+    await page.goto("/studio/templates");
+    await page.getByRole("button", { name: "Preview welcome" }).click();
+    const frame = page.locator("iframe");
+    expect(await frame.getAttribute("sandbox")).toBe("");
+    const body = page.frameLocator("iframe").locator("body");
+    await expect.poll(() => body.textContent(), { timeout: 10_000 }).toMatch(/\w{3,}/);
+    await inspect(page, "templates");
+  });
+
+  it("renders every other page at both widths without errors", async () => {
+    const queued = await api.request("/v1/emails", {
+      method: "POST",
+      key: api.keys.send,
+      body: {
+        to: `send-${randomUUID()}@example.com`,
+        template: "receipt",
+        props: content.templates?.receipt?.example,
+      },
+    });
+    const sendId = ((await queued.json()) as { emailSendId?: string }).emailSendId;
+    const { page } = await newPage();
+    await signIn(page, admin);
+    const pages: [string, string][] = [
+      ["/studio/sends", "sends"],
+      [`/studio/sends/${sendId}`, "send-detail"],
+      ["/studio/users", "users"],
+      ["/studio/account", "account"],
+      ["/studio/no-such-page", "not-found"],
+    ];
+    for (const [path, name] of pages) {
+      await page.goto(path);
+      await page.getByRole("heading", { level: 1 }).first().waitFor();
+      await inspect(page, name);
+    }
+    expect(sendId).toBeTruthy();
+  });
+
+  it("lets an admin create a user with a role and reset a password", async () => {
+    const { page } = await newPage();
+    await signIn(page, admin);
+    await page.getByRole("link", { name: "Users" }).click();
+    const email = `operator-${randomUUID()}@example.com`;
+    const form = page.getByRole("form", { name: "New user" });
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Role").selectOption("operator");
+    await form.getByLabel("First password").fill("first-password");
+    await form.getByRole("button", { name: "Create user" }).click();
+    await page.getByRole("cell", { name: email, exact: true }).waitFor();
+
+    await page.getByRole("button", { name: `Reset password of ${email}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Reset the password of ${email}` });
+    await dialog.getByLabel("New password").fill("second-password");
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await page.getByText("Password reset; that user's sessions ended.").waitFor();
+    await inspect(page, "users-after-reset");
+
+    const signInAs = (password: string) =>
+      api.request("/api/auth/sign-in/email", {
+        method: "POST",
+        body: { email, password },
+        headers: { "x-real-ip": "198.51.100.201" },
+      });
+    expect((await signInAs("first-password")).status).toBe(401);
+    const signedIn = await signInAs("second-password");
+    expect(signedIn.status).toBe(200);
+    const cookie = signedIn.headers.get("set-cookie")?.split(";")[0] ?? "";
+    const me = (await (await api.request("/v1/admin/me", { headers: { cookie } })).json()) as {
+      user: { role: string };
+    };
+    expect(me.user.role).toBe("operator");
+  });
+
+  it("lets an operator resend a failed send, and shows a viewer no resend button", async () => {
+    const subject = `Failed ${randomUUID().slice(0, 8)}`;
+    const { send } = await insertEmailSendOnce(api.client.db.db, {
+      idempotencyKey: `browser:${randomUUID()}`,
+      contactId: null,
+      toEmail: "failed@example.com",
+      template: "welcome",
+      category: "onboarding",
+      subject,
+      props: {},
+      journeyId: null,
+      journeyStateId: null,
+      status: "queued",
+      reason: null,
+    });
+    // What the dispatcher leaves after its last attempt.
+    await api.client.db.sql`update email_sends set status = 'failed', attempts = 8, failed_at = now(),
+      reason = 'gave up after 8 attempts' where id = ${send.id}`;
+
+    const asViewer = await newPage();
+    await signIn(asViewer.page, viewer);
+    await asViewer.page.goto(`/studio/sends/${send.id}`);
+    await asViewer.page.getByRole("heading", { name: subject }).waitFor();
+    expect(await asViewer.page.getByRole("button", { name: "Resend" }).count()).toBe(0);
+
+    const { page } = await newPage();
+    await signIn(page, operator);
+    await page.goto("/studio/sends");
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("link", { name: subject }).click();
+    await page.getByRole("heading", { name: subject }).waitFor();
+    await inspect(page, "send-detail-failed");
+    await page.getByRole("button", { name: "Resend" }).click();
+    await page.getByText("Queued again.").waitFor();
+    const [row] = await api.client.db.sql`select status from email_sends where id = ${send.id}`;
+    expect(row?.status).toBe("queued");
+    const [audit] = await api.client.db.sql`select action from audit_logs where resource_id = ${send.id}`;
+    expect(audit?.action).toBe("email.resend");
+  });
+
+  it("shows an API error with its message and request id", async () => {
+    const { page, expectFailure } = await newPage();
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expectFailure(`/v1/admin/contacts/${missing}`, 404);
+    await signIn(page, admin);
+    const answer = page.waitForResponse((res) => res.url().includes(`/v1/admin/contacts/${missing}`));
+    await page.goto(`/studio/contacts/${missing}`);
+    const requestId = (await (await answer).json()) as { error: { message: string; requestId: string } };
+    const alert = page.getByRole("alert");
+    await expect.poll(() => alert.textContent()).toContain(requestId.error.message);
+    expect(await page.getByTestId("request-id").textContent()).toBe(requestId.error.requestId);
+    await inspect(page, "error-state");
+  });
+});

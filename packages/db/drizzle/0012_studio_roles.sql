@@ -1,0 +1,2 @@
+ALTER TABLE "user" ADD COLUMN "role" text DEFAULT 'admin' NOT NULL;--> statement-breakpoint
+ALTER TABLE "user" ADD CONSTRAINT "user_role_check" CHECK ("user"."role" in ('viewer', 'operator', 'admin'));
