@@ -1727,6 +1727,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Part of an email or user id (any case), or an exact anonymous id or contact id */
                     search?: string;
+                    /** @description Only contacts whose property equals a value: `plan=pro`. A value that reads as JSON is that JSON (`seats=3`, `trial=true`), else the string as given */
+                    property?: string;
                 };
                 header?: never;
                 path?: never;
