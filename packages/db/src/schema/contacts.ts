@@ -32,6 +32,9 @@ export const contacts = pgTable(
       .on(sql`coalesce(${t.tenantId}, '')`, t.anonymousId)
       .where(sql`${t.deletedAt} is null and ${t.anonymousId} is not null`),
     index("contacts_last_seen_at_idx").on(t.lastSeenAt),
+    // The admin list's property filter (`properties @> {key: value}`): jsonb_path_ops serves
+    // containment only, and is a third the size of the default GIN operator class.
+    index("contacts_properties_idx").using("gin", t.properties.op("jsonb_path_ops")),
   ],
 );
 

@@ -97,6 +97,9 @@ export const emailSends = pgTable(
     // while the table's statistics still described it empty.
     index("email_sends_contact_sent_idx").on(t.contactId, t.sentAt).where(sql`${t.status} = 'sent'`),
     index("email_sends_template_created_idx").on(t.template, t.createdAt),
+    // The admin list unfiltered, newest first, keyset-paged on (created_at, id): without it every
+    // page sorts the whole table (94 ms at 200,000 sends in pnpm bench:studio).
+    index("email_sends_created_idx").on(t.createdAt, t.id),
     index("email_sends_journey_idx").on(t.journeyId, t.createdAt),
   ],
 );

@@ -1,0 +1,2 @@
+CREATE INDEX "contacts_properties_idx" ON "contacts" USING gin ("properties" jsonb_path_ops);--> statement-breakpoint
+CREATE INDEX "email_sends_created_idx" ON "email_sends" USING btree ("created_at","id");
