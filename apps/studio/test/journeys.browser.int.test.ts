@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { createStudioUser } from "@hogsend/access";
 import { content } from "@hogsend/api/content";
 import { getFreePort } from "@hogsend/devstack";
@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 // A worker too: an enrollment is a real run on Hatchet, which writes the state the page lists.
 const api = setupTestApp({
-  env: () => ({ API_PUBLIC_URL: `http://127.0.0.1:${port}` }),
+  // The page's x-real-ip is believed (sign-in limits are per IP, in the run's shared Redis).
+  env: () => ({ API_PUBLIC_URL: `http://127.0.0.1:${port}`, TRUSTED_PROXIES: "127.0.0.1" }),
   content: { journeys: content.journeys, templates: content.templates },
   worker: { name: "studio-journeys-browser", slots: 5 },
   keys: ["ingest"],
@@ -61,7 +62,7 @@ describe("journey enrollments in a browser", () => {
     const { page, context, errors, expectFailure } = await openPage(
       browser,
       `http://127.0.0.1:${port}`,
-      "198.51.100.99",
+      `10.16.${randomInt(256)}.1`,
     );
     expectFailure("/v1/admin/me", 401);
     await signIn(page, operator);
