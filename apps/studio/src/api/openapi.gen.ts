@@ -4126,6 +4126,29 @@ export interface components {
                 rates: components["schemas"]["EmailRates"];
                 template: string;
             }[];
+            /** @description One row per UTC day (of the send's creation) with a matching send, oldest first; days without a send are left out */
+            days: {
+                /** @description Every send recorded, queued and sending included */
+                total: number;
+                /** @description Accepted by the provider */
+                sent: number;
+                delivered: number;
+                /** @description Sends opened at least once */
+                opened: number;
+                /** @description Sends clicked at least once */
+                clicked: number;
+                bounced: number;
+                complained: number;
+                unsubscribed: number;
+                suppressed: number;
+                failed: number;
+                rates: components["schemas"]["EmailRates"];
+                /**
+                 * Format: date
+                 * @example 2026-12-01
+                 */
+                day: string;
+            }[];
         };
         /** @description Fractions rounded to 4 decimals; 0 when the denominator is 0 */
         EmailRates: {

@@ -1,85 +1,90 @@
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, unwrap } from "../api/client.js";
+import { DailyChart, fillDays } from "../components/daily-chart.js";
 import { DataTable } from "../components/data-table.js";
 import { PageHeader } from "../components/page-header.js";
 import { QueryView } from "../components/query-view.js";
-import { Skeleton } from "../components/skeleton.js";
 import { StatusBadge } from "../components/status-badge.js";
 
-const DAYS = 7;
-
-/** The last `DAYS` local days, oldest first, as [start, end) ISO instants. */
-function lastDays(now = new Date()) {
-  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-  return Array.from({ length: DAYS }, (_, i) => {
-    const from = new Date(today);
-    from.setDate(today.getDate() - (DAYS - 1 - i));
-    const to = new Date(from);
-    to.setDate(from.getDate() + 1);
-    return { label: from.toLocaleDateString(undefined, { weekday: "short", day: "numeric" }), from, to };
-  });
-}
+const DAYS = 30;
 
 export function OverviewPage() {
-  const days = lastDays();
-  const metrics = useQueries({
-    queries: days.map((day) => ({
-      queryKey: ["metrics", day.from.toISOString()],
-      queryFn: () =>
-        unwrap(
-          api.GET("/v1/admin/metrics/emails", {
-            params: { query: { from: day.from.toISOString(), to: day.to.toISOString() } },
-          }),
-        ),
-    })),
+  // One call: the API answers per UTC day; the days without a send are filled with zeros here.
+  const now = new Date();
+  const since = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (DAYS - 1) * 86_400_000,
+  );
+  const metrics = useQuery({
+    queryKey: ["metrics", "days", since.toISOString()],
+    queryFn: () =>
+      unwrap(api.GET("/v1/admin/metrics/emails", { params: { query: { from: since.toISOString() } } })),
   });
   const journeys = useQuery({ queryKey: ["journeys"], queryFn: () => unwrap(api.GET("/v1/admin/journeys")) });
   const health = useQuery({
     queryKey: ["health"],
     queryFn: async () => (await api.GET("/v1/health")).data ?? null,
   });
-  const failed = metrics.find((m) => m.isError);
   return (
     <>
       <PageHeader title="Overview" />
       <section aria-labelledby="email-per-day">
-        <h2 id="email-per-day">Email, last {DAYS} days</h2>
-        {failed ? (
-          <QueryView query={failed}>{() => null}</QueryView>
-        ) : metrics.some((m) => m.isPending) ? (
-          <Skeleton rows={DAYS} />
-        ) : (
-          <div className="table-scroll">
-            <table aria-label="Email per day">
-              <thead>
-                <tr>
-                  <th scope="col">Day</th>
-                  {["Sent", "Delivered", "Opened", "Clicked", "Bounced", "Failed"].map((h) => (
-                    <th key={h} scope="col" className="num">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {days.map((day, i) => {
-                  const t = metrics[i]?.data?.total;
-                  return (
-                    <tr key={day.label}>
-                      <th scope="row">{day.label}</th>
-                      {[t?.sent, t?.delivered, t?.opened, t?.clicked, t?.bounced, t?.failed].map((n, j) => (
-                        <td key={j} className="num">
-                          {n ?? 0}
-                        </td>
-                      ))}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <h2 id="email-per-day">Email, last {DAYS} days (UTC)</h2>
+        <QueryView query={metrics} rows={6}>
+          {(data) => {
+            const days = fillDays(data.days, DAYS);
+            if (data.total.total === 0) return <p className="muted">No email in the last {DAYS} days.</p>;
+            return (
+              <>
+                <DailyChart days={days} />
+                <p className="muted small">
+                  Bars: sent per day; the dark part, opened. {data.total.sent} sent, {data.total.delivered}{" "}
+                  delivered, {data.total.opened} opened, {data.total.clicked} clicked, {data.total.bounced}{" "}
+                  bounced, {data.total.complained} complaints, {data.total.failed} failed.
+                </p>
+                <details>
+                  <summary>Per day</summary>
+                  <div className="table-scroll">
+                    <table aria-label="Email per day">
+                      <thead>
+                        <tr>
+                          <th scope="col">Day</th>
+                          {["Sent", "Delivered", "Opened", "Clicked", "Bounced", "Complaints", "Failed"].map(
+                            (h) => (
+                              <th key={h} scope="col" className="num">
+                                {h}
+                              </th>
+                            ),
+                          )}
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {[...days].reverse().map((d) => (
+                          <tr key={d.day}>
+                            <th scope="row">{d.day}</th>
+                            {[
+                              d.sent,
+                              d.delivered,
+                              d.opened,
+                              d.clicked,
+                              d.bounced,
+                              d.complained,
+                              d.failed,
+                            ].map((n, j) => (
+                              <td key={j} className="num">
+                                {n}
+                              </td>
+                            ))}
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </details>
+              </>
+            );
+          }}
+        </QueryView>
       </section>
       <div className="two-col">
         <section aria-labelledby="enrollments">

@@ -168,6 +168,8 @@ export interface EmailMetrics {
   total: EmailSendCounts;
   /** One entry per template that has a matching send, by template key. */
   templates: (EmailSendCounts & { template: string })[];
+  /** One entry per UTC day (of created_at) that has a matching send, oldest first, `YYYY-MM-DD`. */
+  days: (EmailSendCounts & { day: string })[];
 }
 
 const zeroCounts = (): EmailSendCounts => ({
@@ -184,18 +186,22 @@ const zeroCounts = (): EmailSendCounts => ({
 });
 
 /**
- * Send outcomes per template and overall, in one aggregate (FILTER clauses, GROUPING SETS for the
- * total row). Filters apply to the send's created_at and journey.
+ * Send outcomes per template, per UTC day and overall, in one aggregate (FILTER clauses, GROUPING
+ * SETS). Filters apply to the send's created_at and journey.
  */
 export async function emailMetrics(
   db: Queryable,
   options: { from?: Date | undefined; to?: Date | undefined; journeyId?: string | undefined },
 ): Promise<EmailMetrics> {
   const countWhere = (condition: SQL) => sql<number>`(count(*) filter (where ${condition}))::int`;
+  const day = sql<string>`to_char(${emailSends.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
     .select({
       template: emailSends.template,
-      isTotal: sql<number>`grouping(${emailSends.template})`,
+      day,
+      // 0 on a row grouped by it, 1 where it was rolled up: tells the three grouping sets apart.
+      byTemplate: sql<number>`1 - grouping(${emailSends.template})`,
+      byDay: sql<number>`1 - grouping(${day})`,
       total: sql<number>`count(*)::int`,
       sent: countWhere(sql`${emailSends.sentAt} is not null`),
       delivered: countWhere(sql`${emailSends.deliveredAt} is not null`),
@@ -214,13 +220,16 @@ export async function emailMetrics(
         ...createdBetween(options.from, options.to),
       ),
     )
-    .groupBy(sql`grouping sets ((${emailSends.template}), ())`)
-    .orderBy(asc(emailSends.template));
+    // One scan for all three: per template, per day, and the total.
+    .groupBy(sql`grouping sets ((${emailSends.template}), (${day}), ())`)
+    .orderBy(asc(emailSends.template), asc(day));
   let total = zeroCounts();
   const templates: EmailMetrics["templates"] = [];
-  for (const { template, isTotal, ...counts } of rows) {
-    if (Number(isTotal) === 1) total = counts;
-    else templates.push({ template, ...counts });
+  const days: EmailMetrics["days"] = [];
+  for (const { template, day: date, byTemplate, byDay, ...counts } of rows) {
+    if (Number(byTemplate) === 1) templates.push({ template, ...counts });
+    else if (Number(byDay) === 1) days.push({ day: date, ...counts });
+    else total = counts;
   }
-  return { total, templates };
+  return { total, templates, days };
 }

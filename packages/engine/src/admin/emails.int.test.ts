@@ -349,6 +349,20 @@ describe("GET /v1/admin/metrics/emails", () => {
       },
     });
 
+    // Per UTC day of creation, oldest first, only days with a send: the same counts, sliced.
+    const days = (metrics as unknown as { days: (MetricsRow & { day: string })[] }).days;
+    expect(days.map((d) => [d.day, d.total, d.sent, d.delivered, d.opened])).toEqual([
+      ["2030-03-01", 1, 1, 1, 1],
+      ["2030-03-02", 1, 1, 1, 1],
+      ["2030-03-03", 1, 1, 1, 0],
+      ["2030-03-04", 1, 1, 0, 0],
+      ["2030-03-05", 1, 0, 0, 0],
+      ["2030-03-06", 1, 0, 0, 0],
+      ["2030-03-31", 1, 1, 1, 1],
+    ]);
+    expect(days.reduce((n, d) => n + (d.total ?? 0), 0)).toBe(metrics.total.total);
+    expect(days[0]?.rates).toMatchObject({ delivery: 1, open: 1, click: 1 });
+
     // Without dates the earlier send counts too.
     const all = (await (await read(`/v1/admin/metrics/emails?journeyId=${journeyId}`)).json()) as {
       total: MetricsRow;

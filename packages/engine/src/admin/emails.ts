@@ -199,6 +199,11 @@ const EmailMetricsSchema = z
     templates: z.array(MetricsRowSchema.extend({ template: z.string() })).openapi({
       description: "One row per template with a matching send, by key",
     }),
+    days: z.array(MetricsRowSchema.extend({ day: z.iso.date().openapi({ example: "2026-12-01" }) })).openapi({
+      description:
+        "One row per UTC day (of the send's creation) with a matching send, oldest first; days " +
+        "without a send are left out",
+    }),
   })
   .openapi("EmailMetrics");
 
@@ -373,6 +378,7 @@ export function registerAdminEmailRoutes(app: ApiApp, runtime: { client: Hogsend
       {
         total: withRates(metrics.total),
         templates: metrics.templates.map(({ template, ...counts }) => ({ template, ...withRates(counts) })),
+        days: metrics.days.map(({ day, ...counts }) => ({ day, ...withRates(counts) })),
       },
       200,
     );
