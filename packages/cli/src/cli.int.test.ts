@@ -127,9 +127,30 @@ describe("hogsend studio admin", () => {
     ]);
     expect(badEmail.code).toBe(EXIT.DATA);
 
+    const viewer = `viewer-${randomUUID()}@example.com`;
+    const asViewer = await hogsend(["studio", "admin", "create", "--email", viewer, "--role", "viewer"]);
+    expect([asViewer.code, asViewer.stdout.includes(`created Studio viewer ${viewer}`)]).toEqual([
+      EXIT.OK,
+      true,
+    ]);
+    const badRole = await hogsend([
+      "studio",
+      "admin",
+      "create",
+      "--email",
+      `r-${randomUUID()}@example.com`,
+      "--role",
+      "owner",
+    ]);
+    expect([badRole.code, badRole.stderr.includes("--role takes viewer, operator, admin")]).toEqual([
+      EXIT.USAGE,
+      true,
+    ]);
+
     const list = await hogsend(["studio", "admin", "list"]);
     expect(list.code).toBe(EXIT.OK);
-    expect(list.stdout).toContain(email);
+    expect(list.stdout).toContain(`${email}\tadmin\t`);
+    expect(list.stdout).toContain(`${viewer}\tviewer\t`);
 
     const { client, signIn } = api();
     try {

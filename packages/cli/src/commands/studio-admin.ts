@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
 import {
-  createStudioAdmin,
+  createStudioUser,
   generatePassword,
   listStudioAdmins,
   recordAudit,
   resetStudioAdminPassword,
 } from "@hogsend/access";
+import { STUDIO_ROLES, type StudioRole } from "@hogsend/db";
 import { openContext } from "../context.js";
 import { asCliError, CliError, EXIT, unknownCommand } from "../exit-codes.js";
 
@@ -15,17 +16,20 @@ Manage Studio admins straight in the database (needs DATABASE_URL and BETTER_AUT
 REDIS_URL too where the api keeps sessions in Redis).
 
 Commands:
-  create --email E [--password P]   mint an admin; without --password one is generated and printed once
+  create --email E [--password P] [--role R]
+                                    mint a user (role admin, operator or viewer; default admin);
+                                    without --password one is generated and printed once
   reset  --email E [--password P]   set a new password (generated when omitted) and end their sessions
-  list                              list Studio users
+  list                              list Studio users and their roles
 
 Exit codes: 0 ok, 64 usage, 65 refused input (weak password, bad or duplicate email, unknown user),
 69 database unreachable, 78 missing or invalid environment, 1 anything else.`;
 
-const CREATE_HELP = `Usage: hogsend studio admin create --email E [--password P]
+const CREATE_HELP = `Usage: hogsend studio admin create --email E [--password P] [--role admin|operator|viewer]
 
-Mints a Studio admin (public sign-up stays closed). Passwords need at least 8 characters;
-without --password a strong one is generated and printed once.`;
+Mints a Studio user (public sign-up stays closed), an admin unless --role says otherwise: a viewer
+reads everything but keys and users, an operator also acts on journeys, contacts and sends.
+Passwords need at least 8 characters; without --password a strong one is generated and printed once.`;
 
 const RESET_HELP = `Usage: hogsend studio admin reset --email E [--password P]
 
@@ -34,11 +38,12 @@ Sets a new password for an existing Studio user and signs them out everywhere. W
 
 const LIST_HELP = `Usage: hogsend studio admin list
 
-Lists Studio users: email, name, created.`;
+Lists Studio users: email, role, name, created.`;
 
 const OPTIONS = {
   email: { type: "string" },
   password: { type: "string" },
+  role: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -73,21 +78,36 @@ export async function studioAdmin(args: string[], out: (line: string) => void): 
           `--email is required\n\n${command === "create" ? CREATE_HELP : RESET_HELP}`,
           EXIT.USAGE,
         );
+      const role = (values.role ?? "admin") as StudioRole;
+      if (!STUDIO_ROLES.includes(role))
+        throw new CliError(`--role takes ${STUDIO_ROLES.join(", ")}; got ${values.role}`, EXIT.USAGE);
+      if (command === "reset" && values.role !== undefined)
+        throw new CliError(
+          `reset takes no --role (the Studio's Users page changes roles)\n\n${RESET_HELP}`,
+          EXIT.USAGE,
+        );
       const generated = typeof values.password !== "string";
       const password = typeof values.password === "string" ? values.password : generatePassword();
       const ctx = await openContext();
       try {
-        const fn = command === "create" ? createStudioAdmin : resetStudioAdminPassword;
-        const user = await fn(ctx.auth, { email: values.email, password }).catch(refused);
+        const user = await (command === "create"
+          ? createStudioUser(ctx.auth, { email: values.email, password, role })
+          : resetStudioAdminPassword(ctx.auth, { email: values.email, password })
+        ).catch(refused);
         await recordAudit(ctx.db.db, "system", {
           action: command === "create" ? "studio_admin.create" : "studio_admin.reset_password",
           resourceType: "user",
           resourceId: user.id,
-          metadata: { email: user.email, via: "cli", passwordGenerated: generated },
+          metadata: {
+            email: user.email,
+            via: "cli",
+            passwordGenerated: generated,
+            ...(command === "create" ? { role } : {}),
+          },
         });
         out(
           command === "create"
-            ? `created Studio admin ${user.email}`
+            ? `created Studio ${role} ${user.email}`
             : `reset the password of ${user.email} and ended their sessions`,
         );
         if (generated) out(`password: ${password}\n(shown once: store it now)`);
@@ -107,7 +127,7 @@ export async function studioAdmin(args: string[], out: (line: string) => void): 
         const admins = await listStudioAdmins(ctx.db.db);
         if (admins.length === 0)
           out("no Studio users yet: `hogsend studio admin create --email you@example.com`");
-        for (const a of admins) out(`${a.email}\t${a.name}\t${a.createdAt.toISOString()}`);
+        for (const a of admins) out(`${a.email}\t${a.role}\t${a.name}\t${a.createdAt.toISOString()}`);
         return EXIT.OK;
       } finally {
         await ctx.close();
