@@ -284,8 +284,8 @@ export const envSections = {
       .number({ message: "must be a number" })
       .int()
       .positive()
-      .default(100)
-      .describe("Requests a minute per API key, user or IP on admin routes"),
+      .default(600)
+      .describe("Requests a minute per API key, user or IP on admin routes (a Studio page makes several)"),
   },
 };
 
