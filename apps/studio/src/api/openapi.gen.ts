@@ -3178,7 +3178,7 @@ export interface paths {
         };
         /**
          * Change a contact's email preferences or suppression
-         * @description Fields left out keep their value. Audited as `contact.preferences.update` with the names of the fields that changed.
+         * @description Fields left out keep their value. Audited as `contact.preferences.update` with the names of the fields that changed and the `reason`, when given.
          */
         put: {
             parameters: {
@@ -4169,6 +4169,8 @@ export interface components {
             optedOutCategories?: string[];
             /** @description true suppresses (reason `suppressed by an operator`); false lifts a suppression and resets the bounce count. A value that matches the current state changes nothing. */
             suppressed?: boolean;
+            /** @description Why: written to the audit log with the change (e.g. why a suppression was lifted) */
+            reason?: string;
         };
         OutboxItem: {
             /** Format: uuid */
