@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { createStudioUser } from "@hogsend/access";
 import { content } from "@hogsend/api/content";
-import { insertEmailSendOnce } from "@hogsend/db";
+import { insertEmailSendOnce, recordPermanentBounce, upsertContact } from "@hogsend/db";
 import { getFreePort } from "@hogsend/devstack";
 import { createLogger, type RunningServer, serveApp } from "@hogsend/engine";
 import { setupTestApp } from "@hogsend/engine/testing";
@@ -326,6 +326,81 @@ describe("Studio in a browser", () => {
     expect(row?.status).toBe("queued");
     const [audit] = await api.client.db.sql`select action from audit_logs where resource_id = ${send.id}`;
     expect(audit?.action).toBe("email.resend");
+  });
+
+  it("finds a contact by property and lets an operator lift its suppression with a reason", async () => {
+    const email = `bounced-${randomUUID()}@example.com`;
+    const tag = randomUUID().slice(0, 8);
+    const contact = await upsertContact(api.client.db.db, {
+      externalId: `u-${randomUUID()}`,
+      email,
+      properties: { cohort: tag, seats: 3 },
+    });
+    // A second contact with the same cohort but other seats: the filter must leave it out.
+    const other = `other-${randomUUID()}@example.com`;
+    await upsertContact(api.client.db.db, {
+      externalId: `u-${randomUUID()}`,
+      email: other,
+      properties: { cohort: tag, seats: 4 },
+    });
+    await recordPermanentBounce(api.client.db.db, contact.id, 1, "mailbox does not exist");
+
+    // A viewer sees the suppression but no button, and the API refuses the viewer's request.
+    const asViewer = await newPage();
+    asViewer.expectFailure(`/v1/admin/contacts/${contact.id}/preferences`, 403);
+    await signIn(asViewer.page, viewer);
+    await asViewer.page.goto(`/studio/contacts/${contact.id}`);
+    await asViewer.page.getByRole("heading", { name: email }).waitFor();
+    expect(await asViewer.page.getByRole("button", { name: "Lift suppression" }).count()).toBe(0);
+    const refused = await asViewer.page.evaluate(
+      async (id) =>
+        (
+          await fetch(`/v1/admin/contacts/${id}/preferences`, {
+            method: "PUT",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ suppressed: false, reason: "viewer tries" }),
+          })
+        ).status,
+      contact.id,
+    );
+    expect(refused).toBe(403);
+
+    const { page } = await newPage();
+    await signIn(page, operator);
+    await page.goto("/studio/contacts");
+    await page.getByLabel("Property equals").fill(`seats=3`);
+    await page.getByLabel("Search contacts").fill(email);
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: email }).waitFor();
+    expect(new URL(page.url()).searchParams.get("property")).toBe("seats=3");
+    await page.reload();
+    await page.getByRole("link", { name: email }).waitFor();
+    expect(await page.getByRole("link", { name: other }).count()).toBe(0);
+    await inspect(page, "contacts-property-filter");
+
+    await page.getByRole("link", { name: email }).click();
+    await page.getByRole("heading", { name: email }).waitFor();
+    await page.getByRole("button", { name: "Lift suppression" }).click();
+    const dialog = page.getByRole("dialog", { name: "Lift the suppression?" });
+    await dialog.getByLabel("Reason (written to the audit log)").fill("they fixed their mailbox");
+    await inspect(page, "contact-lift-suppression-dialog");
+    await dialog.getByRole("button", { name: "Lift suppression" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Lift suppression" }).count()).toBe(0);
+    await expect
+      .poll(() => page.getByRole("region", { name: "Preferences" }).textContent())
+      .toContain("Suppressedno");
+
+    const [prefs] = await api.client.db.sql`
+      select suppressed, bounce_count from email_preferences where contact_id = ${contact.id}`;
+    expect(prefs).toMatchObject({ suppressed: false, bounce_count: 0 });
+    const audit = await api.client.db.sql`
+      select action, metadata from audit_logs where resource_id = ${contact.id}`;
+    expect(audit).toEqual([
+      {
+        action: "contact.preferences.update",
+        metadata: { changed: ["suppressed"], reason: "they fixed their mailbox" },
+      },
+    ]);
   });
 
   it("shows an API error with its message and request id", async () => {

@@ -1,8 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { api, type Schemas, unwrap } from "../api/client.js";
+import { useCan } from "../api/session.js";
 import { DateTime } from "../components/date-time.js";
 import { EmptyState } from "../components/empty-state.js";
+import { LiftSuppression } from "../components/lift-suppression.js";
 import { PageHeader } from "../components/page-header.js";
 import { QueryView } from "../components/query-view.js";
 import { StatusBadge } from "../components/status-badge.js";
@@ -46,6 +48,7 @@ function timelineOf(detail: Detail): TimelineItem[] {
 
 export function Page() {
   const { id = "" } = useParams();
+  const canAct = useCan("act");
   const contact = useQuery({
     queryKey: ["contact", id],
     queryFn: () => unwrap(api.GET("/v1/admin/contacts/{id}", { params: { path: { id } } })),
@@ -98,6 +101,7 @@ export function Page() {
                     </div>
                   </dl>
                 )}
+                {canAct && prefs?.suppressed && <LiftSuppression contactId={c.id} />}
               </section>
             </div>
             <section aria-labelledby="timeline">
