@@ -2374,7 +2374,75 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One enrollment with its step log: what the run did and what it waits for */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    stateId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The enrollment and its log */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JourneyStateDetail"];
+                    };
+                };
+                /** @description Invalid request: the failing fields are named in details.fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, revoked or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Credentials valid, but their scope is too small */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited: see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /**
@@ -3976,6 +4044,27 @@ export interface components {
             properties?: {
                 [key: string]: unknown;
             };
+        };
+        JourneyStateDetail: {
+            state: components["schemas"]["JourneyState"];
+            /** @description The event a waiting run waits for (until state.waitDeadline); null when it sleeps or runs */
+            waitingFor: string | null;
+            /** @description Oldest first, at most 500 */
+            logs: components["schemas"]["JourneyLog"][];
+            /** @description The run wrote more than 500 lines */
+            moreLogs: boolean;
+        };
+        JourneyLog: {
+            /** Format: uuid */
+            id: string;
+            /** @description entered, skipped, checkpoint, sleep, wait, trigger, send, exited, completed, failed, … */
+            kind: string;
+            message: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
         };
         EmailTemplate: {
             /** @example welcome */
