@@ -403,6 +403,44 @@ describe("Studio in a browser", () => {
     ]);
   });
 
+  it("lets an operator fire a test event for a contact, and shows a viewer no such form", async () => {
+    const userId = `u-${randomUUID()}`;
+    const email = `${userId}@example.com`;
+    const contact = await upsertContact(api.client.db.db, { externalId: userId, email });
+    const name = `studio_test_${randomUUID().slice(0, 8)}`;
+
+    const asViewer = await newPage();
+    await signIn(asViewer.page, viewer);
+    await asViewer.page.goto(`/studio/contacts/${contact.id}`);
+    await asViewer.page.getByRole("heading", { name: email }).waitFor();
+    expect(await asViewer.page.getByRole("form", { name: "Fire a test event" }).count()).toBe(0);
+
+    const { page, expectFailure } = await newPage();
+    expectFailure("/v1/events", 400);
+    await signIn(page, operator);
+    await page.goto(`/studio/contacts/${contact.id}`);
+    const form = page.getByRole("form", { name: "Fire a test event" });
+    await form.getByLabel("Event name").fill("not a valid name!");
+    await form.getByRole("button", { name: "Fire event" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toContain("must be 1-200 characters");
+    await form.getByLabel("Event name").fill(name);
+    await form.getByLabel("Event properties (JSON, optional)").fill("[1, 2]");
+    await form.getByRole("button", { name: "Fire event" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toContain("must be a JSON object");
+
+    await form.getByLabel("Event properties (JSON, optional)").fill('{"plan": "pro"}');
+    await form.getByRole("button", { name: "Fire event" }).click();
+    await form.getByRole("status").waitFor();
+    await expect.poll(() => page.getByTestId("timeline").textContent()).toContain(name);
+    await inspect(page, "contact-fire-event");
+
+    const [stored] = await api.client.db.sql`
+      select contact_id, properties from user_events where event = ${name}`;
+    expect(stored).toMatchObject({ contact_id: contact.id, properties: { plan: "pro" } });
+    await page.goto("/studio/events");
+    await expect.poll(() => page.getByRole("table", { name: "Events" }).textContent()).toContain(name);
+  });
+
   it("shows an API error with its message and request id", async () => {
     const { page, expectFailure } = await newPage();
     const missing = "00000000-0000-4000-8000-000000000000";

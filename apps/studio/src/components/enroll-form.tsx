@@ -2,26 +2,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import { ApiError, api, type Schemas, unwrap } from "../api/client.js";
+import { parseJsonObject } from "../api/json-object.js";
 import { ErrorView } from "./error-view.js";
 
 /** `email` when it looks like one, else a user id: the two ways an operator knows a contact. */
 function identityOf(text: string): { email: string } | { userId: string } {
   return text.includes("@") ? { email: text } : { userId: text };
-}
-
-/** The properties field: empty, or a JSON object. Anything else is refused before sending. */
-function propertiesOf(text: string): Record<string, unknown> | undefined {
-  if (!text.trim()) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new Error('Properties must be JSON, e.g. {"plan": "pro"}');
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error('Properties must be a JSON object, e.g. {"plan": "pro"}');
-  }
-  return parsed as Record<string, unknown>;
 }
 
 /** A guard's refusal (409) carries `details.reason`: the part an operator needs to read. */
@@ -49,7 +35,7 @@ export function EnrollForm({ journeyId }: { journeyId: string }) {
     enroll.reset();
     try {
       const who = identityOf(String(form.get("contact") ?? "").trim());
-      const properties = propertiesOf(String(form.get("properties") ?? ""));
+      const properties = parseJsonObject(String(form.get("properties") ?? ""), "Properties");
       enroll.mutate({ ...who, ...(properties ? { properties } : {}) });
     } catch (err) {
       setInputError(err as Error);

@@ -4,6 +4,7 @@ import { api, type Schemas, unwrap } from "../api/client.js";
 import { useCan } from "../api/session.js";
 import { DateTime } from "../components/date-time.js";
 import { EmptyState } from "../components/empty-state.js";
+import { FireEventForm } from "../components/fire-event-form.js";
 import { LiftSuppression } from "../components/lift-suppression.js";
 import { PageHeader } from "../components/page-header.js";
 import { QueryView } from "../components/query-view.js";
@@ -104,6 +105,7 @@ export function Page() {
                 {canAct && prefs?.suppressed && <LiftSuppression contactId={c.id} />}
               </section>
             </div>
+            {canAct && !c.deletedAt && <FireEventForm contact={c} />}
             <section aria-labelledby="timeline">
               <h2 id="timeline">Timeline</h2>
               {timeline.length === 0 ? (
