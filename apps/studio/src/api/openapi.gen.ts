@@ -1185,12 +1185,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Admin mutations, newest first */
+        /**
+         * Admin mutations, newest first
+         * @description Filters are exact matches combined with AND; the cursor pages within the same filters (pass them again with it).
+         */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    actorType?: "user" | "api_key" | "admin_key" | "system";
+                    /** @description A Studio user's id or an API key's id */
+                    actorId?: string;
+                    /** @description An action, exactly */
+                    action?: string;
+                    /** @description A resource type, exactly */
+                    resourceType?: string;
+                    /** @description A resource id, exactly */
+                    resourceId?: string;
+                    /** @description Rows recorded at or after this date or date-time */
+                    from?: string;
+                    /** @description Rows recorded before this date-time, or on or before this date */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
