@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { createStudioUser } from "@hogsend/access";
 import { content } from "@hogsend/api/content";
-import { insertEmailSendOnce, recordPermanentBounce, upsertContact } from "@hogsend/db";
+import { insertAuditLog, insertEmailSendOnce, recordPermanentBounce, upsertContact } from "@hogsend/db";
 import { getFreePort } from "@hogsend/devstack";
 import { createLogger, type RunningServer, serveApp } from "@hogsend/engine";
 import { setupTestApp } from "@hogsend/engine/testing";
@@ -439,6 +439,54 @@ describe("Studio in a browser", () => {
     expect(stored).toMatchObject({ contact_id: contact.id, properties: { plan: "pro" } });
     await page.goto("/studio/events");
     await expect.poll(() => page.getByRole("table", { name: "Events" }).textContent()).toContain(name);
+  });
+
+  it("filters the audit log by action, resource and date, kept in the URL", async () => {
+    const resourceId = `res-${randomUUID()}`;
+    for (const [action, at] of [
+      ["test.first", "2030-03-01T10:00:00Z"],
+      ["test.second", "2030-03-02T10:00:00Z"],
+      ["test.second", "2030-04-01T10:00:00Z"],
+    ] as const) {
+      await insertAuditLog(api.client.db.db, {
+        actorType: "system",
+        action,
+        resourceType: "browser_test",
+        resourceId,
+        metadata: { at },
+        createdAt: new Date(at),
+      });
+    }
+    const { page, expectFailure } = await newPage();
+    expectFailure("/v1/admin/audit-logs", 400);
+    await signIn(page, viewer);
+    await page.goto("/studio/audit-log");
+    const form = page.getByRole("form", { name: "Filter the audit log" });
+    await form.getByLabel("Action").fill("test.second");
+    await form.getByLabel("Resource id").fill(resourceId);
+    await form.getByLabel("From").fill("2030-03-01");
+    await form.getByLabel("To (inclusive)").fill("2030-03-02");
+    await form.getByRole("button", { name: "Filter" }).click();
+    const table = page.getByRole("table", { name: "Audit log" });
+    await expect.poll(async () => table.getByRole("row").count()).toBe(2);
+    expect(await table.textContent()).toContain("2030-03-02T10:00:00Z");
+    const url = new URL(page.url());
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      action: "test.second",
+      resourceId,
+      from: "2030-03-01",
+      to: "2030-03-02",
+    });
+    await page.reload();
+    await expect
+      .poll(async () => page.getByRole("table", { name: "Audit log" }).getByRole("row").count())
+      .toBe(2);
+    expect(await form.getByLabel("Action").inputValue()).toBe("test.second");
+    await inspect(page, "audit-log-filtered");
+
+    await form.getByLabel("From").fill("2030-04-02");
+    await form.getByRole("button", { name: "Filter" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("must be after from");
   });
 
   it("shows an API error with its message and request id", async () => {
