@@ -489,6 +489,58 @@ describe("Studio in a browser", () => {
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("must be after from");
   });
 
+  it("filters sends by recipient and date, and links a contact to its sends", async () => {
+    const userId = `u-${randomUUID()}`;
+    const email = `${userId}@example.com`;
+    const contact = await upsertContact(api.client.db.db, { externalId: userId, email });
+    const tag = randomUUID().slice(0, 8);
+    const insert = async (subject: string, contactId: string | null, createdAt: string) => {
+      const { send } = await insertEmailSendOnce(api.client.db.db, {
+        idempotencyKey: `browser:${randomUUID()}`,
+        contactId,
+        toEmail: contactId ? email : "someone-else@example.com",
+        template: "welcome",
+        category: "onboarding",
+        subject,
+        props: {},
+        journeyId: null,
+        journeyStateId: null,
+        status: "queued",
+        reason: null,
+      });
+      await api.client.db.sql`update email_sends set created_at = ${createdAt} where id = ${send.id}`;
+    };
+    await insert(`March ${tag}`, contact.id, "2031-03-05T10:00:00Z");
+    await insert(`May ${tag}`, contact.id, "2031-05-05T10:00:00Z");
+    await insert(`Other ${tag}`, null, "2031-03-05T11:00:00Z");
+
+    const { page } = await newPage();
+    await signIn(page, viewer);
+    await page.goto("/studio/sends");
+    const form = page.getByRole("form", { name: "Filter sends" });
+    await form.getByLabel("Recipient user id").fill(userId);
+    await form.getByLabel("From").fill("2031-03-01");
+    await form.getByLabel("To (inclusive)").fill("2031-03-31");
+    await form.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("link", { name: `March ${tag}` }).waitFor();
+    const table = page.getByRole("table", { name: "Sends" });
+    expect(await table.getByRole("row").count()).toBe(2);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      userId,
+      from: "2031-03-01",
+      to: "2031-03-31",
+    });
+    await inspect(page, "sends-filtered");
+
+    await page.goto(`/studio/contacts/${contact.id}`);
+    await page.getByRole("link", { name: "All sends to this contact" }).click();
+    await page.getByRole("link", { name: `May ${tag}` }).waitFor();
+    expect(await page.getByRole("link", { name: `Other ${tag}` }).count()).toBe(0);
+    expect(await page.getByRole("table", { name: "Sends" }).getByRole("row").count()).toBe(3);
+    await page.getByRole("link", { name: "Show everyone" }).click();
+    await page.getByRole("link", { name: `Other ${tag}` }).waitFor();
+  });
+
   it("shows an API error with its message and request id", async () => {
     const { page, expectFailure } = await newPage();
     const missing = "00000000-0000-4000-8000-000000000000";

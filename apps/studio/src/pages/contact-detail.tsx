@@ -108,6 +108,11 @@ export function Page() {
             {canAct && !c.deletedAt && <FireEventForm contact={c} />}
             <section aria-labelledby="timeline">
               <h2 id="timeline">Timeline</h2>
+              {detail.sends.length > 0 && (
+                <p>
+                  <Link to={`/sends?contactId=${c.id}`}>All sends to this contact</Link>
+                </p>
+              )}
               {timeline.length === 0 ? (
                 <EmptyState title="Nothing has happened to this contact yet" />
               ) : (
