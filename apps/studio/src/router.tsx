@@ -21,6 +21,7 @@ export const router = createBrowserRouter(
         { path: "contacts/:id", lazy: page(() => import("./pages/contact-detail.js")) },
         { path: "journeys", lazy: page(() => import("./pages/journeys.js")) },
         { path: "journeys/:id", lazy: page(() => import("./pages/journey-detail.js")) },
+        { path: "journeys/:id/states/:stateId", lazy: page(() => import("./pages/enrollment-detail.js")) },
         { path: "sends", lazy: page(() => import("./pages/sends.js")) },
         { path: "sends/:id", lazy: page(() => import("./pages/send-detail.js")) },
         { path: "templates", lazy: page(() => import("./pages/templates.js")) },

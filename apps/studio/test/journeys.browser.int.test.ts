@@ -25,9 +25,11 @@ const api = setupTestApp({
 let server: RunningServer;
 let browser: Browser;
 const operator = { email: `operator-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
+const viewer = { email: `viewer-${randomUUID()}@example.com`, password: `pw-${randomUUID()}` };
 
 beforeAll(async () => {
   await createStudioUser(api.client.auth, { ...operator, role: "operator" });
+  await createStudioUser(api.client.auth, { ...viewer, role: "viewer" });
   server = await serveApp(api.app, {
     port,
     logger: createLogger({ level: "error", json: true, write: () => {} }),
@@ -79,6 +81,90 @@ describe("journey enrollments in a browser", () => {
       select status, exit_reason from journey_states where contact_id = ${contactId}`;
     expect(state?.status).toBe("exited");
     expect(state?.exit_reason).toContain("cancelled by");
+    await context.close();
+    expect(errors, "console errors").toEqual([]);
+  });
+
+  it("lets an operator enroll a contact by hand, shows a refusal's reason, and the run's step log", async () => {
+    const userId = `u-${randomUUID()}`;
+    const email = `${userId}@example.com`;
+    const put = await api.request("/v1/contacts", {
+      method: "PUT",
+      key: api.keys.ingest,
+      body: { userId, email },
+    });
+    expect(put.status).toBe(200);
+    const { id: contactId } = (await put.json()) as { id: string };
+
+    const { page, context, errors, expectFailure } = await openPage(
+      browser,
+      `http://127.0.0.1:${port}`,
+      `10.16.${randomInt(256)}.2`,
+    );
+    expectFailure("/v1/admin/me", 401);
+    // The second enrollment of the same contact is refused by the one-live-enrollment guard.
+    expectFailure("/v1/admin/journeys/welcome/enroll", 409);
+    await signIn(page, operator);
+    await page.goto("/studio/journeys/welcome");
+    const form = page.getByRole("form", { name: "Enroll a contact" });
+    await form.getByLabel("Contact email or user id").fill(email);
+    await form.getByLabel("Properties (JSON, optional)").fill("{not json");
+    await form.getByRole("button", { name: "Enroll" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toContain("Properties must be JSON");
+
+    await form.getByLabel("Properties (JSON, optional)").fill('{"source": "studio test"}');
+    await form.getByRole("button", { name: "Enroll" }).click();
+    await expect.poll(() => form.getByRole("status").textContent()).toContain("Enrolled: run");
+    await expect
+      .poll(
+        async () =>
+          (await api.client.db.sql`select status from journey_states where contact_id = ${contactId}`)[0]
+            ?.status,
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe("waiting");
+    await inspect(page, "journey-enroll-started");
+
+    await form.getByRole("button", { name: "Enroll" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toMatch(/^Not enrolled: \S/);
+    await inspect(page, "journey-enroll-refused");
+
+    await page.reload();
+    const row = page.getByRole("row").filter({ hasText: contactId });
+    await row.getByRole("link", { name: "Step log" }).click();
+    await page.getByRole("heading", { name: `Enrollment of ${contactId}` }).waitFor();
+    await expect.poll(() => page.getByTestId("step-log").textContent()).toContain("sleep");
+    expect(await page.getByTestId("step-log").textContent()).toContain("entered");
+    await inspect(page, "journey-enrollment-step-log");
+    await context.close();
+    expect(errors, "console errors").toEqual([]);
+  });
+
+  it("shows a viewer no enroll form, and the API refuses the viewer's enrollment", async () => {
+    const { page, context, errors, expectFailure } = await openPage(
+      browser,
+      `http://127.0.0.1:${port}`,
+      `10.16.${randomInt(256)}.3`,
+    );
+    expectFailure("/v1/admin/me", 401);
+    expectFailure("/v1/admin/journeys/welcome/enroll", 403);
+    await signIn(page, viewer);
+    await page.goto("/studio/journeys/welcome");
+    // The status tabs carry the counts: the page has loaded what decides whether the form shows.
+    await page.getByRole("button", { name: /^waiting \(\d+\)/ }).waitFor();
+    await inspect(page, "journey-detail-as-viewer");
+    expect(await page.getByRole("form", { name: "Enroll a contact" }).count()).toBe(0);
+    const status = await page.evaluate(
+      async () =>
+        (
+          await fetch("/v1/admin/journeys/welcome/enroll", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ userId: "anyone" }),
+          })
+        ).status,
+    );
+    expect(status).toBe(403);
     await context.close();
     expect(errors, "console errors").toEqual([]);
   });

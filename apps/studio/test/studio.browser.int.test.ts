@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { createStudioUser } from "@hogsend/access";
 import { content } from "@hogsend/api/content";
-import { insertEmailSendOnce } from "@hogsend/db";
+import { insertAuditLog, insertEmailSendOnce, recordPermanentBounce, upsertContact } from "@hogsend/db";
 import { getFreePort } from "@hogsend/devstack";
 import { createLogger, type RunningServer, serveApp } from "@hogsend/engine";
 import { setupTestApp } from "@hogsend/engine/testing";
@@ -326,6 +326,219 @@ describe("Studio in a browser", () => {
     expect(row?.status).toBe("queued");
     const [audit] = await api.client.db.sql`select action from audit_logs where resource_id = ${send.id}`;
     expect(audit?.action).toBe("email.resend");
+  });
+
+  it("finds a contact by property and lets an operator lift its suppression with a reason", async () => {
+    const email = `bounced-${randomUUID()}@example.com`;
+    const tag = randomUUID().slice(0, 8);
+    const contact = await upsertContact(api.client.db.db, {
+      externalId: `u-${randomUUID()}`,
+      email,
+      properties: { cohort: tag, seats: 3 },
+    });
+    // A second contact with the same cohort but other seats: the filter must leave it out.
+    const other = `other-${randomUUID()}@example.com`;
+    await upsertContact(api.client.db.db, {
+      externalId: `u-${randomUUID()}`,
+      email: other,
+      properties: { cohort: tag, seats: 4 },
+    });
+    await recordPermanentBounce(api.client.db.db, contact.id, 1, "mailbox does not exist");
+
+    // A viewer sees the suppression but no button, and the API refuses the viewer's request.
+    const asViewer = await newPage();
+    asViewer.expectFailure(`/v1/admin/contacts/${contact.id}/preferences`, 403);
+    await signIn(asViewer.page, viewer);
+    await asViewer.page.goto(`/studio/contacts/${contact.id}`);
+    await asViewer.page.getByRole("heading", { name: email }).waitFor();
+    expect(await asViewer.page.getByRole("button", { name: "Lift suppression" }).count()).toBe(0);
+    const refused = await asViewer.page.evaluate(
+      async (id) =>
+        (
+          await fetch(`/v1/admin/contacts/${id}/preferences`, {
+            method: "PUT",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ suppressed: false, reason: "viewer tries" }),
+          })
+        ).status,
+      contact.id,
+    );
+    expect(refused).toBe(403);
+
+    const { page } = await newPage();
+    await signIn(page, operator);
+    await page.goto("/studio/contacts");
+    await page.getByLabel("Property equals").fill(`seats=3`);
+    await page.getByLabel("Search contacts").fill(email);
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: email }).waitFor();
+    expect(new URL(page.url()).searchParams.get("property")).toBe("seats=3");
+    await page.reload();
+    await page.getByRole("link", { name: email }).waitFor();
+    expect(await page.getByRole("link", { name: other }).count()).toBe(0);
+    await inspect(page, "contacts-property-filter");
+
+    await page.getByRole("link", { name: email }).click();
+    await page.getByRole("heading", { name: email }).waitFor();
+    await page.getByRole("button", { name: "Lift suppression" }).click();
+    const dialog = page.getByRole("dialog", { name: "Lift the suppression?" });
+    await dialog.getByLabel("Reason (written to the audit log)").fill("they fixed their mailbox");
+    await inspect(page, "contact-lift-suppression-dialog");
+    await dialog.getByRole("button", { name: "Lift suppression" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Lift suppression" }).count()).toBe(0);
+    await expect
+      .poll(() => page.getByRole("region", { name: "Preferences" }).textContent())
+      .toContain("Suppressedno");
+
+    const [prefs] = await api.client.db.sql`
+      select suppressed, bounce_count from email_preferences where contact_id = ${contact.id}`;
+    expect(prefs).toMatchObject({ suppressed: false, bounce_count: 0 });
+    const audit = await api.client.db.sql`
+      select action, metadata from audit_logs where resource_id = ${contact.id}`;
+    expect(audit).toEqual([
+      {
+        action: "contact.preferences.update",
+        metadata: { changed: ["suppressed"], reason: "they fixed their mailbox" },
+      },
+    ]);
+  });
+
+  it("lets an operator fire a test event for a contact, and shows a viewer no such form", async () => {
+    const userId = `u-${randomUUID()}`;
+    const email = `${userId}@example.com`;
+    const contact = await upsertContact(api.client.db.db, { externalId: userId, email });
+    const name = `studio_test_${randomUUID().slice(0, 8)}`;
+
+    const asViewer = await newPage();
+    await signIn(asViewer.page, viewer);
+    await asViewer.page.goto(`/studio/contacts/${contact.id}`);
+    await asViewer.page.getByRole("heading", { name: email }).waitFor();
+    expect(await asViewer.page.getByRole("form", { name: "Fire a test event" }).count()).toBe(0);
+
+    const { page, expectFailure } = await newPage();
+    expectFailure("/v1/events", 400);
+    await signIn(page, operator);
+    await page.goto(`/studio/contacts/${contact.id}`);
+    const form = page.getByRole("form", { name: "Fire a test event" });
+    await form.getByLabel("Event name").fill("not a valid name!");
+    await form.getByRole("button", { name: "Fire event" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toContain("must be 1-200 characters");
+    await form.getByLabel("Event name").fill(name);
+    await form.getByLabel("Event properties (JSON, optional)").fill("[1, 2]");
+    await form.getByRole("button", { name: "Fire event" }).click();
+    await expect.poll(() => form.getByRole("alert").textContent()).toContain("must be a JSON object");
+
+    await form.getByLabel("Event properties (JSON, optional)").fill('{"plan": "pro"}');
+    await form.getByRole("button", { name: "Fire event" }).click();
+    await form.getByRole("status").waitFor();
+    await expect.poll(() => page.getByTestId("timeline").textContent()).toContain(name);
+    await inspect(page, "contact-fire-event");
+
+    const [stored] = await api.client.db.sql`
+      select contact_id, properties from user_events where event = ${name}`;
+    expect(stored).toMatchObject({ contact_id: contact.id, properties: { plan: "pro" } });
+    await page.goto("/studio/events");
+    await expect.poll(() => page.getByRole("table", { name: "Events" }).textContent()).toContain(name);
+  });
+
+  it("filters the audit log by action, resource and date, kept in the URL", async () => {
+    const resourceId = `res-${randomUUID()}`;
+    for (const [action, at] of [
+      ["test.first", "2030-03-01T10:00:00Z"],
+      ["test.second", "2030-03-02T10:00:00Z"],
+      ["test.second", "2030-04-01T10:00:00Z"],
+    ] as const) {
+      await insertAuditLog(api.client.db.db, {
+        actorType: "system",
+        action,
+        resourceType: "browser_test",
+        resourceId,
+        metadata: { at },
+        createdAt: new Date(at),
+      });
+    }
+    const { page, expectFailure } = await newPage();
+    expectFailure("/v1/admin/audit-logs", 400);
+    await signIn(page, viewer);
+    await page.goto("/studio/audit-log");
+    const form = page.getByRole("form", { name: "Filter the audit log" });
+    await form.getByLabel("Action").fill("test.second");
+    await form.getByLabel("Resource id").fill(resourceId);
+    await form.getByLabel("From").fill("2030-03-01");
+    await form.getByLabel("To (inclusive)").fill("2030-03-02");
+    await form.getByRole("button", { name: "Filter" }).click();
+    const table = page.getByRole("table", { name: "Audit log" });
+    await expect.poll(async () => table.getByRole("row").count()).toBe(2);
+    expect(await table.textContent()).toContain("2030-03-02T10:00:00Z");
+    const url = new URL(page.url());
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      action: "test.second",
+      resourceId,
+      from: "2030-03-01",
+      to: "2030-03-02",
+    });
+    await page.reload();
+    await expect
+      .poll(async () => page.getByRole("table", { name: "Audit log" }).getByRole("row").count())
+      .toBe(2);
+    expect(await form.getByLabel("Action").inputValue()).toBe("test.second");
+    await inspect(page, "audit-log-filtered");
+
+    await form.getByLabel("From").fill("2030-04-02");
+    await form.getByRole("button", { name: "Filter" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("must be after from");
+  });
+
+  it("filters sends by recipient and date, and links a contact to its sends", async () => {
+    const userId = `u-${randomUUID()}`;
+    const email = `${userId}@example.com`;
+    const contact = await upsertContact(api.client.db.db, { externalId: userId, email });
+    const tag = randomUUID().slice(0, 8);
+    const insert = async (subject: string, contactId: string | null, createdAt: string) => {
+      const { send } = await insertEmailSendOnce(api.client.db.db, {
+        idempotencyKey: `browser:${randomUUID()}`,
+        contactId,
+        toEmail: contactId ? email : "someone-else@example.com",
+        template: "welcome",
+        category: "onboarding",
+        subject,
+        props: {},
+        journeyId: null,
+        journeyStateId: null,
+        status: "queued",
+        reason: null,
+      });
+      await api.client.db.sql`update email_sends set created_at = ${createdAt} where id = ${send.id}`;
+    };
+    await insert(`March ${tag}`, contact.id, "2031-03-05T10:00:00Z");
+    await insert(`May ${tag}`, contact.id, "2031-05-05T10:00:00Z");
+    await insert(`Other ${tag}`, null, "2031-03-05T11:00:00Z");
+
+    const { page } = await newPage();
+    await signIn(page, viewer);
+    await page.goto("/studio/sends");
+    const form = page.getByRole("form", { name: "Filter sends" });
+    await form.getByLabel("Recipient user id").fill(userId);
+    await form.getByLabel("From").fill("2031-03-01");
+    await form.getByLabel("To (inclusive)").fill("2031-03-31");
+    await form.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("link", { name: `March ${tag}` }).waitFor();
+    const table = page.getByRole("table", { name: "Sends" });
+    expect(await table.getByRole("row").count()).toBe(2);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      userId,
+      from: "2031-03-01",
+      to: "2031-03-31",
+    });
+    await inspect(page, "sends-filtered");
+
+    await page.goto(`/studio/contacts/${contact.id}`);
+    await page.getByRole("link", { name: "All sends to this contact" }).click();
+    await page.getByRole("link", { name: `May ${tag}` }).waitFor();
+    expect(await page.getByRole("link", { name: `Other ${tag}` }).count()).toBe(0);
+    expect(await page.getByRole("table", { name: "Sends" }).getByRole("row").count()).toBe(3);
+    await page.getByRole("link", { name: "Show everyone" }).click();
+    await page.getByRole("link", { name: `Other ${tag}` }).waitFor();
   });
 
   it("shows an API error with its message and request id", async () => {

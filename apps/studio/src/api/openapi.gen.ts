@@ -1185,12 +1185,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Admin mutations, newest first */
+        /**
+         * Admin mutations, newest first
+         * @description Filters are exact matches combined with AND; the cursor pages within the same filters (pass them again with it).
+         */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    actorType?: "user" | "api_key" | "admin_key" | "system";
+                    /** @description A Studio user's id or an API key's id */
+                    actorId?: string;
+                    /** @description An action, exactly */
+                    action?: string;
+                    /** @description A resource type, exactly */
+                    resourceType?: string;
+                    /** @description A resource id, exactly */
+                    resourceId?: string;
+                    /** @description Rows recorded at or after this date or date-time */
+                    from?: string;
+                    /** @description Rows recorded before this date-time, or on or before this date */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2374,7 +2390,75 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One enrollment with its step log: what the run did and what it waits for */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    stateId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The enrollment and its log */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JourneyStateDetail"];
+                    };
+                };
+                /** @description Invalid request: the failing fields are named in details.fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, revoked or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Credentials valid, but their scope is too small */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited: see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /**
@@ -3178,7 +3262,7 @@ export interface paths {
         };
         /**
          * Change a contact's email preferences or suppression
-         * @description Fields left out keep their value. Audited as `contact.preferences.update` with the names of the fields that changed.
+         * @description Fields left out keep their value. Audited as `contact.preferences.update` with the names of the fields that changed and the `reason`, when given.
          */
         put: {
             parameters: {
@@ -3977,6 +4061,27 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        JourneyStateDetail: {
+            state: components["schemas"]["JourneyState"];
+            /** @description The event a waiting run waits for (until state.waitDeadline); null when it sleeps or runs */
+            waitingFor: string | null;
+            /** @description Oldest first, at most 500 */
+            logs: components["schemas"]["JourneyLog"][];
+            /** @description The run wrote more than 500 lines */
+            moreLogs: boolean;
+        };
+        JourneyLog: {
+            /** Format: uuid */
+            id: string;
+            /** @description entered, skipped, checkpoint, sleep, wait, trigger, send, exited, completed, failed, … */
+            kind: string;
+            message: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
         EmailTemplate: {
             /** @example welcome */
             key: string;
@@ -4192,6 +4297,8 @@ export interface components {
             optedOutCategories?: string[];
             /** @description true suppresses (reason `suppressed by an operator`); false lifts a suppression and resets the bounce count. A value that matches the current state changes nothing. */
             suppressed?: boolean;
+            /** @description Why: written to the audit log with the change (e.g. why a suppression was lifted) */
+            reason?: string;
         };
         OutboxItem: {
             /** Format: uuid */

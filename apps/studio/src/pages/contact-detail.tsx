@@ -1,8 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { api, type Schemas, unwrap } from "../api/client.js";
+import { useCan } from "../api/session.js";
 import { DateTime } from "../components/date-time.js";
 import { EmptyState } from "../components/empty-state.js";
+import { FireEventForm } from "../components/fire-event-form.js";
+import { LiftSuppression } from "../components/lift-suppression.js";
 import { PageHeader } from "../components/page-header.js";
 import { QueryView } from "../components/query-view.js";
 import { StatusBadge } from "../components/status-badge.js";
@@ -46,6 +49,7 @@ function timelineOf(detail: Detail): TimelineItem[] {
 
 export function Page() {
   const { id = "" } = useParams();
+  const canAct = useCan("act");
   const contact = useQuery({
     queryKey: ["contact", id],
     queryFn: () => unwrap(api.GET("/v1/admin/contacts/{id}", { params: { path: { id } } })),
@@ -98,10 +102,17 @@ export function Page() {
                     </div>
                   </dl>
                 )}
+                {canAct && prefs?.suppressed && <LiftSuppression contactId={c.id} />}
               </section>
             </div>
+            {canAct && !c.deletedAt && <FireEventForm contact={c} />}
             <section aria-labelledby="timeline">
               <h2 id="timeline">Timeline</h2>
+              {detail.sends.length > 0 && (
+                <p>
+                  <Link to={`/sends?contactId=${c.id}`}>All sends to this contact</Link>
+                </p>
+              )}
               {timeline.length === 0 ? (
                 <EmptyState title="Nothing has happened to this contact yet" />
               ) : (

@@ -10,21 +10,36 @@ import { QueryView } from "../components/query-view.js";
 export function Page() {
   const [params, setParams] = useSearchParams();
   const search = params.get("search") ?? "";
+  const property = params.get("property") ?? "";
   const cursor = params.get("cursor") ?? undefined;
   const searchId = useId();
+  const propertyId = useId();
   const contacts = useQuery({
-    queryKey: ["contacts", search, cursor],
+    queryKey: ["contacts", search, property, cursor],
     queryFn: () =>
       unwrap(
         api.GET("/v1/admin/contacts", {
-          params: { query: { limit: 50, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) } },
+          params: {
+            query: {
+              limit: 50,
+              ...(search ? { search } : {}),
+              ...(property ? { property } : {}),
+              ...(cursor ? { cursor } : {}),
+            },
+          },
         }),
       ),
   });
+  // Both filters live in the URL, so a filtered list can be shared and survives a reload.
   const onSearch = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const value = String(new FormData(event.currentTarget).get("search") ?? "").trim();
-    setParams(value ? { search: value } : {});
+    const form = new FormData(event.currentTarget);
+    const next: Record<string, string> = {};
+    for (const key of ["search", "property"]) {
+      const value = String(form.get(key) ?? "").trim();
+      if (value) next[key] = value;
+    }
+    setParams(next);
   };
   return (
     <>
@@ -40,6 +55,17 @@ export function Page() {
           defaultValue={search}
           placeholder="Email or user id"
         />
+        <label htmlFor={propertyId} className="visually-hidden">
+          Property equals
+        </label>
+        <input
+          id={propertyId}
+          name="property"
+          defaultValue={property}
+          placeholder="plan=pro"
+          pattern="[^=]+=.*"
+          title="key=value, e.g. plan=pro or seats=3"
+        />
         <button type="submit">Search</button>
       </form>
       <QueryView query={contacts}>
@@ -49,7 +75,7 @@ export function Page() {
             rows={data.items}
             rowKey={(c) => c.id}
             nextCursor={data.nextCursor}
-            empty={search ? `No contact matches “${search}”` : "No contacts yet"}
+            empty={search || property ? "No contact matches these filters" : "No contacts yet"}
             columns={[
               {
                 header: "Contact",

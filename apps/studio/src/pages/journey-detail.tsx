@@ -4,6 +4,7 @@ import { api, unwrap } from "../api/client.js";
 import { useCan } from "../api/session.js";
 import { DataTable } from "../components/data-table.js";
 import { DateTime } from "../components/date-time.js";
+import { EnrollForm } from "../components/enroll-form.js";
 import { ErrorView } from "../components/error-view.js";
 import { PageHeader } from "../components/page-header.js";
 import { QueryView } from "../components/query-view.js";
@@ -66,6 +67,7 @@ export function Page() {
           </button>
         ))}
       </nav>
+      {canAct && <EnrollForm journeyId={id} />}
       {cancel.isError && <ErrorView error={cancel.error} title="Could not cancel the enrollment" />}
       <QueryView query={states}>
         {(data) => (
@@ -84,6 +86,10 @@ export function Page() {
               { header: "Status", cell: (s) => <StatusBadge status={s.status} /> },
               { header: "Step", cell: (s) => s.currentStep ?? "—", wide: true },
               { header: "Started", cell: (s) => <DateTime value={s.startedAt} /> },
+              {
+                header: "Log",
+                cell: (s) => <Link to={`/journeys/${encodeURIComponent(id)}/states/${s.id}`}>Step log</Link>,
+              },
               { header: "Reason", cell: (s) => s.exitReason ?? s.error ?? "", wide: true },
               ...(canAct
                 ? [

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api, unwrap } from "../api/client.js";
+import { filtersFromForm, filtersFromUrl } from "../api/form-filters.js";
 import { DataTable } from "../components/data-table.js";
 import { DateTime } from "../components/date-time.js";
 import { PageHeader } from "../components/page-header.js";
@@ -10,22 +11,33 @@ import { StatusBadge } from "../components/status-badge.js";
 
 const STATUSES = ["queued", "sending", "sent", "failed", "suppressed"] as const;
 type Status = (typeof STATUSES)[number];
+/** contactId arrives from a contact's "all sends" link and rides along as a hidden field. */
+const TEXT_FILTERS = ["template", "userId", "contactId", "from", "to"] as const;
+
+/** The same filters for every recipient, from the first page. */
+function withoutContact(params: URLSearchParams): string {
+  const next = new URLSearchParams(params);
+  next.delete("contactId");
+  next.delete("cursor");
+  return next.toString();
+}
 
 export function Page() {
   const [params, setParams] = useSearchParams();
   const status = STATUSES.find((s) => s === params.get("status")) as Status | undefined;
-  const template = params.get("template") ?? "";
+  const filters = filtersFromUrl(params, TEXT_FILTERS);
+  const filtered = status !== undefined || Object.keys(filters).length > 0;
   const cursor = params.get("cursor") ?? undefined;
   const sends = useQuery({
-    queryKey: ["sends", status, template, cursor],
+    queryKey: ["sends", status, filters, cursor],
     queryFn: () =>
       unwrap(
         api.GET("/v1/admin/emails", {
           params: {
             query: {
               limit: 50,
+              ...filters,
               ...(status ? { status } : {}),
-              ...(template ? { template } : {}),
               ...(cursor ? { cursor } : {}),
             },
           },
@@ -34,18 +46,12 @@ export function Page() {
   });
   const onFilter = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next: Record<string, string> = {};
-    for (const key of ["status", "template"]) {
-      const value = String(form.get(key) ?? "").trim();
-      if (value) next[key] = value;
-    }
-    setParams(next);
+    setParams(filtersFromForm(event.currentTarget, ["status", ...TEXT_FILTERS]));
   };
   return (
     <>
       <PageHeader title="Sends" />
-      <form className="toolbar" onSubmit={onFilter} aria-label="Filter sends">
+      <form className="toolbar" onSubmit={onFilter} aria-label="Filter sends" key={params.toString()}>
         <label>
           Status
           <select name="status" defaultValue={status ?? ""}>
@@ -59,10 +65,29 @@ export function Page() {
         </label>
         <label>
           Template
-          <input name="template" defaultValue={template} placeholder="welcome" />
+          <input name="template" defaultValue={filters.template ?? ""} placeholder="welcome" />
+        </label>
+        <label>
+          Recipient user id
+          <input name="userId" defaultValue={filters.userId ?? ""} maxLength={255} />
+        </label>
+        {filters.contactId && <input type="hidden" name="contactId" value={filters.contactId} />}
+        <label>
+          From
+          <input name="from" type="date" defaultValue={filters.from ?? ""} />
+        </label>
+        <label>
+          To (inclusive)
+          <input name="to" type="date" defaultValue={filters.to ?? ""} />
         </label>
         <button type="submit">Filter</button>
       </form>
+      {filters.contactId && (
+        <p className="muted">
+          Only sends to <Link to={`/contacts/${filters.contactId}`}>one contact</Link>.{" "}
+          <Link to={`?${withoutContact(params)}`}>Show everyone</Link>
+        </p>
+      )}
       <QueryView query={sends}>
         {(data) => (
           <DataTable
@@ -70,7 +95,7 @@ export function Page() {
             rows={data.items}
             rowKey={(s) => s.id}
             nextCursor={data.nextCursor}
-            empty={status || template ? "No send matches these filters" : "No email sent yet"}
+            empty={filtered ? "No send matches these filters" : "No email sent yet"}
             columns={[
               { header: "Subject", cell: (s) => <Link to={`/sends/${s.id}`}>{s.subject}</Link> },
               { header: "To", cell: (s) => s.toEmail, wide: true },

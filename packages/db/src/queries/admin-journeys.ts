@@ -1,15 +1,17 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "../client.js";
 import {
   JOURNEY_STATUSES,
   type JourneyState,
   type JourneyStatus,
   journeyConfigs,
+  journeyLogs,
   journeyStates,
 } from "../schema/journeys.js";
 import { afterCursor, cursorText, type KeysetCursor, type Page, toPage } from "./pagination.js";
 
 export type JourneyConfig = typeof journeyConfigs.$inferSelect;
+export type JourneyLog = typeof journeyLogs.$inferSelect;
 export type JourneyStatusCounts = Record<JourneyStatus, number>;
 
 export interface ListJourneyStatesOptions {
@@ -75,4 +77,29 @@ export async function listJourneyConfigs(
   if (journeyIds.length === 0) return new Map();
   const rows = await db.select().from(journeyConfigs).where(inArray(journeyConfigs.journeyId, journeyIds));
   return new Map(rows.map((row) => [row.journeyId, row]));
+}
+
+/**
+ * One enrollment of this journey with its log lines, oldest first (the order they happened in),
+ * at most `logLimit`; `moreLogs` says some were left off. Undefined when the journey has no such
+ * enrollment, so another journey's path cannot reach it.
+ */
+export async function journeyStateWithLogs(
+  db: Queryable,
+  journeyId: string,
+  stateId: string,
+  logLimit: number,
+): Promise<{ state: JourneyState; logs: JourneyLog[]; moreLogs: boolean } | undefined> {
+  const [state] = await db
+    .select()
+    .from(journeyStates)
+    .where(and(eq(journeyStates.id, stateId), eq(journeyStates.journeyId, journeyId)));
+  if (!state) return undefined;
+  const rows = await db
+    .select()
+    .from(journeyLogs)
+    .where(eq(journeyLogs.journeyStateId, stateId))
+    .orderBy(asc(journeyLogs.createdAt), asc(journeyLogs.id))
+    .limit(logLimit + 1);
+  return { state, logs: rows.slice(0, logLimit), moreLogs: rows.length > logLimit };
 }

@@ -1,4 +1,4 @@
-import { desc, lt } from "drizzle-orm";
+import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { Database } from "../client.js";
 import { type AuditLog, auditLogs } from "../schema/audit.js";
 
@@ -15,15 +15,39 @@ export interface AuditPage {
 }
 
 /** Newest first, keyset-paginated on the insertion sequence so pages stay stable under inserts. */
+/** Exact matches, all optional and combined with AND; `from` inclusive, `to` exclusive. */
+export interface AuditLogFilter {
+  actorType?: string | undefined;
+  actorId?: string | undefined;
+  action?: string | undefined;
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
 export async function listAuditLogs(
   db: Database,
-  options: { limit: number; cursor?: string | undefined },
+  options: { limit: number; cursor?: string | undefined } & AuditLogFilter,
 ): Promise<AuditPage> {
   const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+  const equal = <T>(column: Parameters<typeof eq>[0], value: T | undefined) =>
+    value === undefined ? undefined : eq(column, value);
   const rows = await db
     .select()
     .from(auditLogs)
-    .where(before === undefined ? undefined : lt(auditLogs.seq, before))
+    .where(
+      and(
+        before === undefined ? undefined : lt(auditLogs.seq, before),
+        equal(auditLogs.actorType, options.actorType),
+        equal(auditLogs.actorId, options.actorId),
+        equal(auditLogs.action, options.action),
+        equal(auditLogs.resourceType, options.resourceType),
+        equal(auditLogs.resourceId, options.resourceId),
+        options.from === undefined ? undefined : gte(auditLogs.createdAt, options.from),
+        options.to === undefined ? undefined : lt(auditLogs.createdAt, options.to),
+      ),
+    )
     .orderBy(desc(auditLogs.seq))
     .limit(options.limit + 1);
   const items = rows.slice(0, options.limit);

@@ -151,6 +151,40 @@ describe("PUT /v1/admin/contacts/:id/preferences", () => {
     ]);
   });
 
+  it("writes the reason for lifting a suppression into the audit log", async () => {
+    const id = await newContact();
+    await recordPermanentBounce(api.client.db.db, id, 1, "mailbox does not exist");
+    const reason = "the recipient fixed their mailbox";
+    const lifted = await put(id, { suppressed: false, reason: `  ${reason} ` });
+    expect(lifted.status).toBe(200);
+    expect(await lifted.json()).toMatchObject({ suppressed: false, bounceCount: 0 });
+    expect((await auditOf(id)).map((a) => a.metadata)).toEqual([{ changed: ["suppressed"], reason }]);
+  });
+
+  it("refuses a bad reason with 400 naming the field, and a reason alone, changing nothing", async () => {
+    const id = await newContact();
+    await recordPermanentBounce(api.client.db.db, id, 1, "mailbox does not exist");
+    const fieldsOf = async (res: Response) => ((await res.json()) as ErrorBody).error.details.fields;
+
+    const blank = await put(id, { suppressed: false, reason: "   " });
+    expect(blank.status).toBe(400);
+    expect(await fieldsOf(blank)).toEqual([{ field: "reason", message: expect.any(String) }]);
+    const long = await put(id, { suppressed: false, reason: "x".repeat(501) });
+    expect(long.status).toBe(400);
+    expect(await fieldsOf(long)).toEqual([{ field: "reason", message: expect.any(String) }]);
+    const notText = await put(id, { suppressed: false, reason: 42 });
+    expect(notText.status).toBe(400);
+    expect(await fieldsOf(notText)).toEqual([{ field: "reason", message: expect.any(String) }]);
+    const alone = await put(id, { reason: "just because" });
+    expect(alone.status).toBe(400);
+    expect(await fieldsOf(alone)).toEqual([
+      { field: "json", message: "give at least one of unsubscribedAll, optedOutCategories, suppressed" },
+    ]);
+
+    expect(await getEmailPreferences(api.client.db.db, id)).toMatchObject({ suppressed: true });
+    expect(await auditOf(id)).toEqual([]);
+  });
+
   it("refuses an empty or unknown body with 400 naming the fields, and an unknown contact with 404", async () => {
     const id = await newContact();
     const empty = await put(id, {});

@@ -47,8 +47,12 @@ const PreferencesUpdateSchema = z
           "true suppresses (reason `suppressed by an operator`); false lifts a suppression and resets " +
           "the bounce count. A value that matches the current state changes nothing.",
       }),
+    reason: z.string().trim().min(1).max(500).optional().openapi({
+      description: "Why: written to the audit log with the change (e.g. why a suppression was lifted)",
+    }),
   })
-  .refine((body) => Object.values(body).some((v) => v !== undefined), {
+  // The reason explains a change; alone it changes nothing.
+  .refine(({ reason: _reason, ...fields }) => Object.values(fields).some((v) => v !== undefined), {
     message: "give at least one of unsubscribedAll, optedOutCategories, suppressed",
   })
   .openapi("ContactPreferencesUpdate");
@@ -134,7 +138,7 @@ const putRoute = createRoute({
   summary: "Change a contact's email preferences or suppression",
   description:
     "Fields left out keep their value. Audited as `contact.preferences.update` with the names of " +
-    "the fields that changed.",
+    "the fields that changed and the `reason`, when given.",
   // The body limit is the admin-wide one (create-app).
   middleware: [requireAccess("write")] as const,
   request: {
@@ -181,7 +185,7 @@ export function registerAdminContactPreferenceRoutes(app: ApiApp, runtime: { cli
       resourceType: "contact",
       resourceId: id,
       ip: clientIp(c),
-      metadata: { changed },
+      metadata: body.reason ? { changed, reason: body.reason } : { changed },
     });
     return c.json(serialize(id, prefs), 200);
   });

@@ -426,6 +426,41 @@ describe("GET states and DELETE /v1/admin/journeys/:id/states/:stateId", () => {
     expect(counts.items.find((j) => j.id === "adm-sleeper")?.counts.exited).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
+  it("serves one enrollment with its step log to a read key, and 404s another journey's or an unknown one", async () => {
+    const { contactId } = await newContact();
+    const enroll = await call("POST", "/v1/admin/journeys/adm-sleeper/enroll", { contactId });
+    expect(enroll.status).toBe(202);
+    const state = await waitingState(contactId, "adm-sleeper");
+    const path = `/v1/admin/journeys/adm-sleeper/states/${state.id}`;
+    // The sleep's line is written when the run starts sleeping, just after the state turns waiting.
+    const detail = await eventually("the sleep logged", async () => {
+      const res = await call("GET", path, undefined, {}, api.keys.read);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        state: { id: string; status: string; waitDeadline: string | null };
+        waitingFor: string | null;
+        logs: { kind: string; message: string | null; data: Record<string, unknown> }[];
+        moreLogs: boolean;
+      };
+      return body.logs.some((l) => l.kind === "sleep") && body;
+    });
+    expect(detail.state).toMatchObject({ id: state.id, status: "waiting" });
+    expect(detail.waitingFor).toBeNull();
+    expect(detail.moreLogs).toBe(false);
+    expect(detail.logs.map((l) => l.kind)).toEqual(["entered", "sleep"]);
+    const until = Date.parse(String(detail.logs[1]?.data.until));
+    expect(until - Date.now()).toBeGreaterThan(9 * 60_000);
+
+    expect((await call("GET", path, undefined, {}, api.keys.ingest)).status).toBe(403);
+    expect((await call("GET", `/v1/admin/journeys/adm-sibling/states/${state.id}`)).status).toBe(404);
+    const unknown = await call("GET", `/v1/admin/journeys/adm-sleeper/states/${randomUUID()}`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as ErrorBody).error.code).toBe("NOT_FOUND");
+    expect((await call("GET", "/v1/admin/journeys/adm-sleeper/states/not-a-uuid")).status).toBe(400);
+    expect((await call("GET", `/v1/admin/journeys/no-such/states/${state.id}`)).status).toBe(404);
+    await call("DELETE", path);
+  }, 60_000);
+
   it("refuses a bad status filter or cursor with 400", async () => {
     expect((await call("GET", "/v1/admin/journeys/adm-sleeper/states?status=sleeping")).status).toBe(400);
     expect((await call("GET", "/v1/admin/journeys/adm-sleeper/states?cursor=abc")).status).toBe(400);

@@ -12,6 +12,7 @@ import { registerContactPrivacyRoutes } from "../admin/contact-privacy.js";
 import { registerAdminContactRoutes } from "../admin/contacts.js";
 import { registerAdminEmailRoutes } from "../admin/emails.js";
 import { registerAdminEventRoutes } from "../admin/events.js";
+import { registerAdminJourneyStateDetailRoute } from "../admin/journey-state-detail.js";
 import { registerAdminJourneyRoutes } from "../admin/journeys.js";
 import { registerAdminTemplateRoutes } from "../admin/templates.js";
 import { registerEmailWebhookRoutes } from "../email/engagement/routes/provider-webhooks.js";
@@ -86,6 +87,7 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
   registerContactPrivacyRoutes(app, runtime);
   registerAdminEventRoutes(app, runtime);
   registerAdminJourneyRoutes(app, runtime);
+  registerAdminJourneyStateDetailRoute(app, runtime);
   registerAdminTemplateRoutes(app, runtime);
   registerAdminEmailRoutes(app, runtime);
   registerAdminContactPreferenceRoutes(app, runtime);

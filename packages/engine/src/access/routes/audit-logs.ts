@@ -21,17 +21,60 @@ const AuditLogSchema = z
   })
   .openapi("AuditLog");
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A date (`2030-01-31`, midnight UTC) or a date-time with offset; as an upper bound a bare date
+ * includes that whole day. The same reading as the sends list's `from`/`to`.
+ */
+const dateBound = (bound: "from" | "to") =>
+  z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })])
+    .optional()
+    .transform((value) => {
+      if (value === undefined) return undefined;
+      const at = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+      return bound === "to" && value.length === 10 ? new Date(at.getTime() + DAY_MS) : at;
+    })
+    .openapi({
+      description:
+        bound === "from"
+          ? "Rows recorded at or after this date or date-time"
+          : "Rows recorded before this date-time, or on or before this date",
+      example: bound === "from" ? "2030-01-01" : "2030-01-31",
+    });
+
+const exact = (description: string, example: string) =>
+  z.string().trim().min(1).max(200).optional().openapi({ description, example });
+
 const route = createRoute({
   method: "get",
   path: "/v1/admin/audit-logs",
   tags: ["Admin"],
   summary: "Admin mutations, newest first",
+  description:
+    "Filters are exact matches combined with AND; the cursor pages within the same filters (pass " +
+    "them again with it).",
   middleware: [requireAccess("read")] as const,
   request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-      cursor: z.string().max(200).optional(),
-    }),
+    query: z
+      .object({
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+        cursor: z.string().max(200).optional(),
+        actorType: z.enum(["user", "api_key", "admin_key", "system"]).optional(),
+        actorId: exact("A Studio user's id or an API key's id", "usr_123"),
+        action: exact("An action, exactly", "journey.update"),
+        resourceType: exact("A resource type, exactly", "contact"),
+        resourceId: exact("A resource id, exactly", "welcome"),
+        from: dateBound("from"),
+        to: dateBound("to"),
+      })
+      // `to` before `from` is a mistake worth naming, not an empty answer.
+      .superRefine((q, ctx) => {
+        if (q.from && q.to && q.to <= q.from) {
+          ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from" });
+        }
+      }),
   },
   responses: {
     200: {
@@ -49,9 +92,9 @@ const route = createRoute({
 export function registerAuditLogRoutes(app: ApiApp, runtime: { client: HogsendClient }) {
   const { client } = runtime;
   app.openapi(route, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
+    const query = c.req.valid("query");
     try {
-      const page = await listAuditLogs(client.db.db, { limit, cursor });
+      const page = await listAuditLogs(client.db.db, query);
       return c.json(
         {
           items: page.items.map(({ seq: _seq, tenantId: _tenant, createdAt, ...row }) => ({
