@@ -534,7 +534,14 @@ describe("Studio in a browser", () => {
 
     await page.goto(`/studio/contacts/${contact.id}`);
     await page.getByRole("link", { name: "All sends to this contact" }).click();
-    await page.getByRole("link", { name: `May ${tag}` }).waitFor();
+    // The profile's own timeline links the same subjects: wait for the sends page itself.
+    await page.waitForURL(
+      (url) => url.pathname === "/studio/sends" && url.searchParams.get("contactId") === contact.id,
+    );
+    await page
+      .getByRole("table", { name: "Sends" })
+      .getByRole("link", { name: `May ${tag}` })
+      .waitFor();
     expect(await page.getByRole("link", { name: `Other ${tag}` }).count()).toBe(0);
     expect(await page.getByRole("table", { name: "Sends" }).getByRole("row").count()).toBe(3);
     await page.getByRole("link", { name: "Show everyone" }).click();
