@@ -46,6 +46,9 @@ if (existsSync(envFile)) {
 }
 // The engine takes seconds to load: fetched while the stack starts.
 const migrations = import("./dev/migrate.js");
+const studioBuilt = args.api
+  ? import("./dev/studio-build.js").then(({ ensureStudioBuilt }) => ensureStudioBuilt(root, log))
+  : Promise.resolve();
 const credentialsModule = import("./dev/credentials.js");
 
 const home = process.env.HOGSEND_HOME ? resolve(process.env.HOGSEND_HOME) : hogsendDir(root);
@@ -217,6 +220,7 @@ await Promise.all([
   worker?.process
     .waitFor(/worker \S+ ready/, Number.POSITIVE_INFINITY)
     .then(() => log(`worker ready (${elapsed()})`), never),
+  studioBuilt,
 ]);
 process.stdout.write(
   banner({

@@ -91,7 +91,8 @@ export function createApp(runtime: Runtime): OpenAPIHono<AppEnv> {
   registerAdminTemplateRoutes(app, runtime);
   registerAdminEmailRoutes(app, runtime);
   registerAdminContactPreferenceRoutes(app, runtime);
-  registerStudioRoutes(app, { assetsDir: findStudioAssetsDir() });
+  let studioAssets: string | undefined;
+  registerStudioRoutes(app, { assetsDir: () => (studioAssets ??= findStudioAssetsDir()) });
 
   if (client.env.NODE_ENV !== "production") {
     app.doc31("/openapi.json", {

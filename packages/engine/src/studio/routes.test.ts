@@ -21,7 +21,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function studio(assetsDir: string | undefined) {
   const app = new OpenAPIHono<AppEnv>();
-  registerStudioRoutes(app, { assetsDir });
+  registerStudioRoutes(app, { assetsDir: () => assetsDir });
   return app;
 }
 
@@ -82,6 +82,15 @@ describe("Studio static serving", () => {
       expect(res.headers.get("content-type")).toContain("text/html");
       expect(await res.text()).toContain("pnpm --filter @hogsend/studio build");
     }
+  });
+
+  it("serves a build made while the api runs, without a restart", async () => {
+    let built: string | undefined;
+    const app = new OpenAPIHono<AppEnv>();
+    registerStudioRoutes(app, { assetsDir: () => built });
+    expect((await app.request("/studio/")).status).toBe(503);
+    built = dist;
+    expect((await app.request("/studio/")).status).toBe(200);
   });
 
   it("finds apps/studio/dist looking up from a nested folder, and nothing where there is none", () => {

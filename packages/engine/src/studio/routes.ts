@@ -26,12 +26,14 @@ const HASHED_ASSET_CACHE = "public, max-age=31536000, immutable";
 /**
  * Serves the built Studio under /studio: hashed assets with a year's cache, other files
  * revalidated, and index.html (no-cache, strict CSP) for every other path so the client router
- * owns them. Without a build, every path answers a page saying how to make one.
+ * owns them. Without a build, every path answers a page saying how to make one. `assetsDir` is
+ * asked per request until it finds a build, so one made while the api runs (pnpm dev's first run
+ * builds it beside the api's start) is served without a restart.
  */
-export function registerStudioRoutes(app: ApiApp, options: { assetsDir: string | undefined }) {
-  const { assetsDir } = options;
+export function registerStudioRoutes(app: ApiApp, options: { assetsDir: () => string | undefined }) {
   app.get(STUDIO_BASE_PATH, (c) => c.redirect(`${STUDIO_BASE_PATH}/`, 301));
   app.get(`${STUDIO_BASE_PATH}/*`, async (c) => {
+    const assetsDir = options.assetsDir();
     if (!assetsDir) return notBuilt(c);
     const rel = c.req.path.slice(STUDIO_BASE_PATH.length + 1);
     const file = rel === "" ? undefined : await staticFile(assetsDir, rel);
