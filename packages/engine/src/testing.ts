@@ -1,5 +1,6 @@
-import { createApiKey } from "@hogsend/access";
-import type { ApiKeyScope } from "@hogsend/db";
+import { randomInt, randomUUID } from "node:crypto";
+import { createApiKey, createStudioUser } from "@hogsend/access";
+import type { ApiKeyScope, StudioRole } from "@hogsend/db";
 import {
   createTestDatabase,
   type ProvidedStack,
@@ -195,4 +196,35 @@ export function setupTestApp<S extends ApiKeyScope = never>(options: TestAppOpti
       return created;
     },
   };
+}
+
+/**
+ * Signs in to Studio over HTTP; the session cookie (name=value) and the answer. Sign-in is limited
+ * per IP in the run's shared Redis, so each call comes from a random address of its own: another
+ * file exhausting its address's limit never lands on this one.
+ */
+export async function signInStudio(
+  api: Pick<TestApp<never>, "request">,
+  email: string,
+  password: string,
+  ip = `10.14.${randomInt(256)}.${randomInt(256)}`,
+) {
+  const res = await api.request("/api/auth/sign-in/email", {
+    method: "POST",
+    body: { email, password },
+    headers: { "x-real-ip": ip },
+  });
+  return { res, cookie: res.headers.get("set-cookie")?.split(";")[0] ?? "" };
+}
+
+/** A new Studio user with `role`, signed in: its id, email, password and session cookie. */
+export async function studioUserWithRole(api: Pick<TestApp<never>, "request" | "client">, role: StudioRole) {
+  const email = `${role}-${randomUUID()}@example.com`;
+  const password = `pw-${randomUUID()}`;
+  const { id } = await createStudioUser(api.client.auth, { email, password, role });
+  const { cookie } = await signInStudio(api, email, password);
+  // Over https (API_PUBLIC_URL) the cookie is __Secure- prefixed.
+  if (!/^(__Secure-)?hogsend\.session_token=/.test(cookie))
+    throw new Error(`sign-in as ${email} set no session`);
+  return { id, email, password, cookie };
 }

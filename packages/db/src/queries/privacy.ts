@@ -1,5 +1,13 @@
 import type { Sql } from "postgres";
 
+/** An erased contact's sends keep their row for the counts, re-keyed under this prefix. */
+const ERASED_SEND_KEY_PREFIX = "erased:";
+
+/** The send's contact was erased: its address, subject and props are gone. */
+export function sendWasErased(send: { idempotencyKey: string }): boolean {
+  return send.idempotencyKey.startsWith(ERASED_SEND_KEY_PREFIX);
+}
+
 /** The hash `erased_addresses` keeps of an address, as SQL over an expression that yields it. */
 export const ERASED_HASH_SQL = (email: string) =>
   `encode(sha256(convert_to(lower(${email}), 'UTF8')), 'hex')`;
@@ -50,7 +58,7 @@ export async function eraseContact(
     const [anonymised] = await tx<{ n: number }[]>`
       with u as (
         update email_sends set contact_id = null, journey_state_id = null, to_email = 'erased',
-          subject = '', props = '{}'::jsonb, idempotency_key = 'erased:' || id::text,
+          subject = '', props = '{}'::jsonb, idempotency_key = ${ERASED_SEND_KEY_PREFIX}::text || id::text,
           reason = case when reason is null then null else 'erased' end, updated_at = now()
         where contact_id = ${contactId} returning 1)
       select count(*)::int as n from u`;

@@ -2,30 +2,12 @@ import { randomInt, randomUUID } from "node:crypto";
 import { createStudioAdmin, createStudioUser } from "@hogsend/access";
 import type { StudioRole } from "@hogsend/db";
 import { describe, expect, it } from "vitest";
-import { setupTestApp } from "../testing.js";
+import { setupTestApp, signInStudio, studioUserWithRole } from "../testing.js";
 
 const api = setupTestApp({ keys: ["read", "full-admin"] });
 
-/** Signs in over HTTP and returns the session cookie (name=value). */
-// Sign-in is limited per IP in the run's shared Redis: a range of this file's own, so another
-// file exhausting its address's limit never lands on ours.
-async function signIn(email: string, password: string, ip = `10.14.${randomInt(256)}.${randomInt(256)}`) {
-  const res = await api.request("/api/auth/sign-in/email", {
-    method: "POST",
-    body: { email, password },
-    headers: { "x-real-ip": ip },
-  });
-  return { res, cookie: res.headers.get("set-cookie")?.split(";")[0] ?? "" };
-}
-
-async function userWithRole(role: StudioRole) {
-  const email = `${role}-${randomUUID()}@example.com`;
-  const password = `pw-${randomUUID()}`;
-  const { id } = await createStudioUser(api.client.auth, { email, password, role });
-  const { cookie } = await signIn(email, password);
-  expect(cookie).toMatch(/^hogsend\.session_token=/);
-  return { id, email, password, cookie };
-}
+const signIn = (email: string, password: string) => signInStudio(api, email, password);
+const userWithRole = (role: StudioRole) => studioUserWithRole(api, role);
 
 const as = (cookie: string, init: { method?: string; body?: unknown } = {}) => ({
   ...init,

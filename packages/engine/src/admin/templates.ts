@@ -7,19 +7,16 @@ import {
 } from "@hogsend/email";
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireAccess } from "../access/require-access.js";
-import { preferencesUrl, unsubscribeUrl } from "../email/links.js";
 import { errorResponses } from "../http/errors.js";
-import { EMAIL_HTML_CSP } from "../http/html-pages.js";
 import type { ApiApp } from "../http/types.js";
 import type { HogsendClient } from "../platform/client.js";
-
-// Not real tokens: a preview must never mint a link that could unsubscribe anyone. The paths
-// match the routes that serve real links, so the preview shows where the footer points.
-const PREVIEW_TOKEN = "preview";
-const previewLinks = (publicUrl: string) => ({
-  unsubscribeUrl: unsubscribeUrl(publicUrl, PREVIEW_TOKEN),
-  preferencesUrl: preferencesUrl(publicUrl, PREVIEW_TOKEN),
-});
+import {
+  placeholderLinks,
+  RenderFormatSchema,
+  renderedJson,
+  renderedResponses,
+  setEmailHtmlHeaders,
+} from "./rendered-email.js";
 
 const TemplateSchema = z
   .object({
@@ -41,10 +38,6 @@ const TemplateSchema = z
     }),
   })
   .openapi("EmailTemplate");
-
-const RenderedSchema = z
-  .object({ subject: z.string(), html: z.string(), text: z.string(), category: z.string() })
-  .openapi("RenderedEmail");
 
 async function describeTemplate(key: string, template: AnyTemplateDefinition) {
   const dynamic = typeof template.subject === "function";
@@ -109,23 +102,26 @@ const previewRoute = createRoute({
           }
         })
         .openapi({ description: "Template props as JSON; the template's example props when left out" }),
-      format: z.enum(["json", "html", "text"]).default("json").openapi({
-        description: "`json`: subject, html, text and category; `html` or `text`: that body alone",
-      }),
+      format: RenderFormatSchema,
     }),
   },
   responses: {
-    200: {
-      description: "The rendered email",
-      content: {
-        "application/json": { schema: RenderedSchema },
-        "text/html": { schema: z.string() },
-        "text/plain": { schema: z.string() },
-      },
-    },
+    ...renderedResponses,
     ...errorResponses(400, 401, 403, 404, 429),
   },
 });
+
+/** A template of the registry by key; a 404 naming the closest key when there is none. */
+export function templateByKey(registry: TemplateRegistry, key: string): AnyTemplateDefinition {
+  if (Object.hasOwn(registry, key)) return registry[key] as AnyTemplateDefinition;
+  const keys = Object.keys(registry).sort();
+  const best = suggest(key, keys);
+  throw new AppError(
+    "NOT_FOUND",
+    `No email template ${JSON.stringify(key)}${best ? ` (did you mean ${best}?)` : ""}; known: ${keys.join(", ") || "none"}`,
+    { details: { suggestion: best ?? null } },
+  );
+}
 
 export function registerAdminTemplateRoutes(
   app: ApiApp,
@@ -134,15 +130,6 @@ export function registerAdminTemplateRoutes(
   const { client, templates } = runtime;
   const registry: TemplateRegistry = templates ?? {};
   const keys = Object.keys(registry).sort();
-  const templateOr404 = (key: string) => {
-    if (Object.hasOwn(registry, key)) return registry[key] as AnyTemplateDefinition;
-    const best = suggest(key, keys);
-    throw new AppError(
-      "NOT_FOUND",
-      `No email template ${JSON.stringify(key)}${best ? ` (did you mean ${best}?)` : ""}; known: ${keys.join(", ") || "none"}`,
-      { details: { suggestion: best ?? null } },
-    );
-  };
 
   app.openapi(listRoute, async (c) => {
     const items = await Promise.all(
@@ -154,24 +141,18 @@ export function registerAdminTemplateRoutes(
   app.openapi(previewRoute, async (c) => {
     const { key } = c.req.valid("param");
     const q = c.req.valid("query");
-    const template = templateOr404(key);
+    const template = templateByKey(registry, key);
     const rendered = await renderTemplateFromInput(
       registry,
       key,
       q.props === undefined ? template.example : q.props,
-      previewLinks(client.publicUrl),
+      placeholderLinks(client.publicUrl),
     );
     if (q.format === "html") {
-      // Props come from the caller and templates render links from them: on the api's origin,
-      // the HTML gets the email CSP (no script runs, even from a crafted prop).
-      c.header("Content-Security-Policy", EMAIL_HTML_CSP);
-      c.header("X-Content-Type-Options", "nosniff");
+      setEmailHtmlHeaders(c);
       return c.html(rendered.html, 200);
     }
     if (q.format === "text") return c.text(rendered.text, 200);
-    return c.json(
-      { subject: rendered.subject, html: rendered.html, text: rendered.text, category: rendered.category },
-      200,
-    );
+    return c.json(renderedJson(rendered), 200);
   });
 }
