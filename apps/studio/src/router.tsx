@@ -26,6 +26,7 @@ export const router = createBrowserRouter(
         { path: "sends/:id", lazy: page(() => import("./pages/send-detail.js")) },
         { path: "templates", lazy: page(() => import("./pages/templates.js")) },
         { path: "events", lazy: page(() => import("./pages/events.js")) },
+        { path: "lists", lazy: page(() => import("./pages/lists.js")) },
         { path: "audit-log", lazy: page(() => import("./pages/audit-log.js")) },
         { path: "api-keys", lazy: page(() => import("./pages/api-keys.js")) },
         { path: "users", lazy: page(() => import("./pages/users.js")) },

@@ -106,12 +106,29 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
+const FRAME_PAINT_MS = 1_000;
+
+/**
+ * A sandboxed frame is painted by a process of its own, a moment after its DOM is there or the
+ * viewport changes, and not at all while it is off screen (Chromium throttles it); a script-less
+ * frame cannot say when it is done. Without this, screenshots show frames blank. The full-page
+ * capture ignores the scroll, so the page is left scrolled to the last frame.
+ */
+async function paintFrames(page: Page) {
+  const frames = page.locator("iframe");
+  const count = await frames.count();
+  if (count === 0) return;
+  for (let i = 0; i < count; i++) await frames.nth(i).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(FRAME_PAINT_MS);
+}
+
 /** Screenshots of the page at both widths, then back to the laptop width. */
 export async function screenshots(page: Page, name: string): Promise<string[]> {
   await mkdir(ARTIFACTS, { recursive: true });
   const files: string[] = [];
   for (const size of WIDTHS) {
     await page.setViewportSize({ width: size.width, height: size.height });
+    await paintFrames(page);
     const file = join(ARTIFACTS, `${name}-${size.name}.png`);
     await page.screenshot({ path: file, fullPage: true });
     files.push(file);

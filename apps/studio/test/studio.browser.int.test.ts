@@ -212,16 +212,62 @@ describe("Studio in a browser", () => {
     expect(statuses).toEqual([403, 403]);
   });
 
-  it("previews a template in a sandboxed frame", async () => {
-    const { page } = await newPage();
-    await signIn(page, admin);
+  it("previews a template in a sandboxed frame, with props edited, and sends a test to the operator only", async () => {
+    const { page, expectFailure } = await newPage();
+    expectFailure("/v1/admin/templates/welcome/preview", 400);
+    await signIn(page, operator);
     await page.goto("/studio/templates");
     await page.getByRole("button", { name: "Preview welcome" }).click();
     const frame = page.locator("iframe");
     expect(await frame.getAttribute("sandbox")).toBe("");
     const body = page.frameLocator("iframe").locator("body");
-    await expect.poll(() => body.textContent(), { timeout: 10_000 }).toMatch(/\w{3,}/);
+    await expect.poll(() => body.textContent(), { timeout: 10_000 }).toContain("Ada");
+
+    // Props the template's schema refuses: the field is named, and the frame keeps the last render.
+    const props = page.getByRole("textbox", { name: /^Props \(JSON/ });
+    await props.fill('{"firstName": ""}');
+    await page.getByRole("button", { name: "Render" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("props.firstName");
+    await props.fill('{"firstName": "Grace"}');
+    await page.getByRole("button", { name: "Render" }).click();
+    await expect.poll(() => body.textContent(), { timeout: 10_000 }).toContain("Grace");
     await inspect(page, "templates");
+
+    await page.getByRole("button", { name: `Send a test to ${operator.email}` }).click();
+    await expect
+      .poll(() => page.getByRole("status").textContent())
+      .toContain(`Test sent to ${operator.email}`);
+    const sent = await api.client.db.sql<{ to_email: string; props: unknown }[]>`
+      select to_email, props from email_sends where template = 'welcome' and to_email = ${operator.email}`;
+    expect(sent).toEqual([{ to_email: operator.email, props: { firstName: "Grace" } }]);
+
+    // The send it made shows the email it carries, in a sandboxed frame too.
+    await page.getByRole("link", { name: "See the send" }).click();
+    await page.getByRole("heading", { name: "Email" }).waitFor();
+    const sendFrame = page.locator("iframe");
+    expect(await sendFrame.getAttribute("sandbox")).toBe("");
+    await expect
+      .poll(() => page.frameLocator("iframe").locator("body").textContent(), { timeout: 10_000 })
+      .toContain("Grace");
+    await inspect(page, "send-detail-test-send");
+  });
+
+  it("offers a viewer a template's preview but no test send", async () => {
+    const { page, expectFailure } = await newPage();
+    expectFailure("/v1/admin/templates/welcome/test-send", 403);
+    await signIn(page, viewer);
+    await page.goto("/studio/templates?preview=welcome");
+    await page.getByRole("button", { name: "Render" }).waitFor();
+    expect(await page.getByRole("button", { name: /^Send a test/ }).count()).toBe(0);
+    const status = await page.evaluate(async () => {
+      const res = await fetch("/v1/admin/templates/welcome/test-send", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      return res.status;
+    });
+    expect(status).toBe(403);
   });
 
   it("renders every other page at both widths without errors", async () => {
@@ -242,6 +288,7 @@ describe("Studio in a browser", () => {
       [`/studio/sends/${sendId}`, "send-detail"],
       ["/studio/users", "users"],
       ["/studio/account", "account"],
+      ["/studio/lists", "lists"],
       ["/studio/no-such-page", "not-found"],
     ];
     for (const [path, name] of pages) {

@@ -2828,6 +2828,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/templates/{key}/test-send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a template to yourself
+         * @description Sends the template, with the given props or its example props, to the signed-in Studio user's own address and to no other: the address comes from the session, never from the request. It is a real send through the same pipeline (listed among the sends, tracked; your own preferences and suppression apply). An API key has no address of its own, so it gets 403. Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The template's props; its example props when left out */
+                        props?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Recorded: queued for delivery, or suppressed with the reason */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplateTestSendResult"];
+                    };
+                };
+                /** @description Invalid request: the failing fields are named in details.fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, revoked or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Credentials valid, but their scope is too small */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited: see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/emails": {
         parameters: {
             query?: never;
@@ -3159,6 +3254,106 @@ export interface paths {
                 };
                 /** @description Credentials valid, but their scope is too small */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited: see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/emails/{id}/rendered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The email a send delivered, rendered again
+         * @description Renders the send's template with the props stored on the send, as a redrive would. Links are the template's own (not the tracked ones), and the unsubscribe and preference links are placeholders, so looking at an email clicks and unsubscribes nothing. The subject is the one sent. It is the current template code: a template changed since renders as it is now. A send whose contact was erased, whose template left the deployment, or whose props the template now refuses is a 409 saying which.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `json`: subject, html, text and category; `html` or `text`: that body alone */
+                    format?: "json" | "html" | "text";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rendered email */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RenderedEmail"];
+                        "text/html": string;
+                        "text/plain": string;
+                    };
+                };
+                /** @description Invalid request: the failing fields are named in details.fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, revoked or expired credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Credentials valid, but their scope is too small */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with the resource's state: the message says which */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4105,6 +4300,19 @@ export interface components {
             html: string;
             text: string;
             category: string;
+        };
+        TemplateTestSendResult: {
+            /** Format: uuid */
+            emailSendId: string;
+            /**
+             * Format: email
+             * @description The signed-in user's own address: the only one a test goes to
+             */
+            to: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "failed" | "suppressed";
+            /** @description Why it was suppressed, when it was */
+            reason?: string;
         };
         EmailSend: {
             /** Format: uuid */

@@ -12,6 +12,7 @@ const LINKS: { to: string; label: string; end?: boolean }[] = [
   { to: "/sends", label: "Sends" },
   { to: "/templates", label: "Templates" },
   { to: "/events", label: "Events" },
+  { to: "/lists", label: "Lists" },
   { to: "/audit-log", label: "Audit log" },
 ];
 const ADMIN_LINKS: typeof LINKS = [

@@ -103,6 +103,11 @@ export function Page() {
                   </dl>
                 )}
                 {canAct && prefs?.suppressed && <LiftSuppression contactId={c.id} />}
+                <h3>Lists</h3>
+                {/* The place list memberships take once lists land (see the Lists page). */}
+                <p className="muted">
+                  No lists in this version: journeys reach contacts by their events and properties.
+                </p>
               </section>
             </div>
             {canAct && !c.deletedAt && <FireEventForm contact={c} />}

@@ -17,6 +17,16 @@ export function Page() {
     queryKey: ["send", id],
     queryFn: () => unwrap(api.GET("/v1/admin/emails/{id}", { params: { path: { id } } })),
   });
+  // A probe of the render in JSON: a send that cannot be rendered (erased, template gone, props
+  // refused) shows the api's reason instead of an error body inside the frame.
+  const rendered = useQuery({
+    queryKey: ["send-rendered", id],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/admin/emails/{id}/rendered", { params: { path: { id }, query: { format: "json" } } }),
+      ),
+    retry: false,
+  });
   const resend = useMutation({
     mutationFn: () => unwrap(api.POST("/v1/admin/emails/{id}/resend", { params: { path: { id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["send", id] }),
@@ -68,6 +78,26 @@ export function Page() {
                 { header: "Bot", cell: (e) => (e.isBot ? "bot" : ""), wide: true },
               ]}
             />
+          </section>
+          <section aria-labelledby="send-email" className="preview">
+            <h2 id="send-email">Email</h2>
+            <p className="muted small">
+              Rendered again from the props stored on this send, with the template as deployed now. Links go
+              where the template points (untracked), and the unsubscribe link is a placeholder.
+            </p>
+            {rendered.isError ? (
+              <ErrorView error={rendered.error} title="This email cannot be shown" />
+            ) : rendered.isSuccess ? (
+              // sandbox="": no script, no form, an opaque origin; the api adds the email CSP too.
+              <iframe
+                title={`The email: ${send.subject}`}
+                sandbox=""
+                referrerPolicy="no-referrer"
+                src={`/v1/admin/emails/${encodeURIComponent(id)}/rendered?format=html`}
+              />
+            ) : (
+              <p className="muted">Rendering…</p>
+            )}
           </section>
           <section aria-labelledby="send-links">
             <h2 id="send-links">Links</h2>

@@ -2,8 +2,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "react-router";
 import { api, unwrap } from "../api/client.js";
 import { DataTable } from "../components/data-table.js";
+import { EmptyState } from "../components/empty-state.js";
 import { PageHeader } from "../components/page-header.js";
 import { QueryView } from "../components/query-view.js";
+import { TemplatePreview } from "../components/template-preview.js";
 
 export function Page() {
   const [params, setParams] = useSearchParams();
@@ -12,6 +14,7 @@ export function Page() {
     queryKey: ["templates"],
     queryFn: () => unwrap(api.GET("/v1/admin/templates")),
   });
+  const selected = templates.data?.items.find((t) => t.key === preview);
   return (
     <>
       <PageHeader title="Templates" />
@@ -48,17 +51,9 @@ export function Page() {
             />
           )}
         </QueryView>
-        {preview && (
-          <section aria-labelledby="preview-title" className="preview">
-            <h2 id="preview-title">Preview: {preview}</h2>
-            {/* sandbox="": the email runs no script, submits no form and gets an opaque origin. */}
-            <iframe
-              title={`Preview of the ${preview} email`}
-              sandbox=""
-              referrerPolicy="no-referrer"
-              src={`/v1/admin/templates/${encodeURIComponent(preview)}/preview?format=html`}
-            />
-          </section>
+        {selected && <TemplatePreview key={selected.key} template={selected} />}
+        {preview && templates.isSuccess && !selected && (
+          <EmptyState title={`No template ${preview}`}>It is not in this deployment.</EmptyState>
         )}
       </div>
     </>
