@@ -107,6 +107,8 @@ try {
     ["sends: by template, third page", await thirdPage("/v1/admin/emails?limit=50&template=receipt")],
     ["journey: waiting enrollments", "/v1/admin/journeys/welcome/states?limit=50&status=waiting"],
     ["audit log", "/v1/admin/audit-logs?limit=50"],
+    ["audit log: by a rare action", "/v1/admin/audit-logs?limit=50&action=contact.erase"],
+    ["audit log: one resource", "/v1/admin/audit-logs?limit=50&resourceType=seed&resourceId=seed-4242"],
   ];
 
   const rows: { name: string; p50: number; p95: number; max: number }[] = [];

@@ -21,7 +21,15 @@ export const auditLogs = pgTable(
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("audit_logs_seq_key").on(t.seq), index("audit_logs_created_at_idx").on(t.createdAt)],
+  (t) => [
+    uniqueIndex("audit_logs_seq_key").on(t.seq),
+    index("audit_logs_created_at_idx").on(t.createdAt),
+    // The audit log's filters, each ending in seq: newest first is then an index walk that stops
+    // at the page's end, not a scan of every entry for the few that match (pnpm bench:studio).
+    index("audit_logs_action_seq_idx").on(t.action, t.seq),
+    index("audit_logs_resource_seq_idx").on(t.resourceType, t.resourceId, t.seq),
+    index("audit_logs_actor_seq_idx").on(t.actorType, t.actorId, t.seq),
+  ],
 );
 
 export type AuditLog = typeof auditLogs.$inferSelect;
