@@ -35,6 +35,9 @@ export const contacts = pgTable(
     // The admin list's property filter (`properties @> {key: value}`): jsonb_path_ops serves
     // containment only, and is a third the size of the default GIN operator class.
     index("contacts_properties_idx").using("gin", t.properties.op("jsonb_path_ops")),
+    // Not declared here: the search's trigram indexes on email and external_id (migration 0015).
+    // They need the pg_trgm extension, which that migration installs only where it may, so they
+    // cannot be part of the schema every database is held to.
   ],
 );
 
