@@ -3,11 +3,13 @@ import { Link } from "react-router";
 import { api, unwrap } from "../api/client.js";
 import { DailyChart, fillDays } from "../components/daily-chart.js";
 import { DataTable } from "../components/data-table.js";
+import { DateTime } from "../components/date-time.js";
 import { PageHeader } from "../components/page-header.js";
 import { QueryView } from "../components/query-view.js";
 import { StatusBadge } from "../components/status-badge.js";
 
 const DAYS = 30;
+const RECENT_FAILURES = 5;
 
 export function OverviewPage() {
   // One call: the API answers per UTC day; the days without a send are filled with zeros here.
@@ -21,6 +23,13 @@ export function OverviewPage() {
       unwrap(api.GET("/v1/admin/metrics/emails", { params: { query: { from: since.toISOString() } } })),
   });
   const journeys = useQuery({ queryKey: ["journeys"], queryFn: () => unwrap(api.GET("/v1/admin/journeys")) });
+  const failedSends = useQuery({
+    queryKey: ["sends", "failed", "recent"],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/admin/emails", { params: { query: { status: "failed", limit: RECENT_FAILURES } } }),
+      ),
+  });
   const health = useQuery({
     queryKey: ["health"],
     queryFn: async () => (await api.GET("/v1/health")).data ?? null,
@@ -86,6 +95,32 @@ export function OverviewPage() {
           }}
         </QueryView>
       </section>
+      <section aria-labelledby="recent-failures">
+        <h2 id="recent-failures">Recent failures</h2>
+        <QueryView query={failedSends} rows={2}>
+          {(data) => (
+            <>
+              <DataTable
+                label="Recently failed sends"
+                rows={data.items}
+                rowKey={(send) => send.id}
+                empty="No send has failed"
+                columns={[
+                  { header: "Email", cell: (send) => <Link to={`/sends/${send.id}`}>{send.subject}</Link> },
+                  { header: "To", cell: (send) => send.toEmail, wide: true },
+                  { header: "Reason", cell: (send) => send.reason ?? "" },
+                  { header: "When", cell: (send) => <DateTime value={send.createdAt} />, wide: true },
+                ]}
+              />
+              {data.nextCursor && (
+                <p>
+                  <Link to="/sends?status=failed">All failed sends</Link>
+                </p>
+              )}
+            </>
+          )}
+        </QueryView>
+      </section>
       <div className="two-col">
         <section aria-labelledby="enrollments">
           <h2 id="enrollments">Active enrollments</h2>
@@ -102,6 +137,17 @@ export function OverviewPage() {
                     cell: (j) => <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{j.name}</Link>,
                   },
                   { header: "Active", cell: (j) => j.counts.active + j.counts.waiting },
+                  {
+                    header: "Failed runs",
+                    cell: (j) =>
+                      j.counts.failed > 0 ? (
+                        <Link to={`/journeys/${encodeURIComponent(j.id)}?status=failed`}>
+                          {j.counts.failed}
+                        </Link>
+                      ) : (
+                        0
+                      ),
+                  },
                   {
                     header: "State",
                     cell: (j) => <StatusBadge status={j.enabled ? "enabled" : "disabled"} />,
@@ -132,6 +178,27 @@ export function OverviewPage() {
                       </dd>
                     </div>
                   ))}
+                  {(["engine", "client"] as const).map((track) => {
+                    const t = data.schema[track];
+                    return (
+                      <div key={track} className="fact">
+                        <dt>{track} migrations</dt>
+                        <dd>
+                          {t === null ? (
+                            <StatusBadge status="unknown" />
+                          ) : (
+                            <>
+                              <StatusBadge status={t.inSync ? "applied" : "pending"} />{" "}
+                              <span className="muted small">
+                                {t.applied} of {t.required}
+                                {t.pending.length > 0 && `; pending ${t.pending.join(", ")}`}
+                              </span>
+                            </>
+                          )}
+                        </dd>
+                      </div>
+                    );
+                  })}
                   <div className="fact">
                     <dt>Version</dt>
                     <dd>{data.version}</dd>
