@@ -168,4 +168,66 @@ describe("journey enrollments in a browser", () => {
     await context.close();
     expect(errors, "console errors").toEqual([]);
   });
+
+  // The README's two pictures (docs/screenshots/) are these pages' screenshots, so the data is a
+  // person's, not a test's: this file's database is its own, so fixed names are safe.
+  it("tells a contact's story on its profile, and the journey's on its page", async () => {
+    const ops = { email: "grace@acme.example", password: `pw-${randomUUID()}` };
+    await createStudioUser(api.client.auth, { ...ops, role: "operator" });
+    const who = { userId: "user_ada", email: "ada@acme.example" };
+    const put = await api.request("/v1/contacts", {
+      method: "PUT",
+      key: api.keys.ingest,
+      body: { ...who, properties: { firstName: "Ada", plan: "pro", company: "Analytical Engines" } },
+    });
+    const { id: contactId } = (await put.json()) as { id: string };
+    for (const [name, properties] of [
+      ["user_signed_up", { source: "pricing_page" }],
+      ["project_created", { project: "Difference Engine" }],
+      ["teammate_invited", { role: "editor" }],
+    ] as const) {
+      const fired = await api.request("/v1/events", {
+        method: "POST",
+        key: api.keys.ingest,
+        body: { name, ...who, properties },
+      });
+      expect(fired.status).toBe(202);
+    }
+    // The welcome run sends its email, then sleeps a day.
+    await expect
+      .poll(
+        async () =>
+          (await api.client.db.sql`select status from journey_states where contact_id = ${contactId}`)[0]
+            ?.status,
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe("waiting");
+
+    const { page, context, errors, expectFailure } = await openPage(
+      browser,
+      `http://127.0.0.1:${port}`,
+      `10.16.${randomInt(256)}.4`,
+    );
+    expectFailure("/v1/admin/me", 401);
+    await signIn(page, ops);
+    await page.goto(`/studio/contacts/${contactId}`);
+    const timeline = page.getByTestId("timeline");
+    for (const item of [
+      "user_signed_up",
+      "project_created",
+      "teammate_invited",
+      "welcome",
+      "Welcome to Acme, Ada",
+    ])
+      await expect.poll(() => timeline.textContent(), { timeout: 10_000 }).toContain(item);
+    expect(await page.getByText("Analytical Engines").count()).toBe(1);
+    await inspect(page, "readme-contact-profile");
+
+    await page.goto("/studio/journeys/welcome");
+    await page.getByRole("heading", { name: "Welcome series" }).waitFor();
+    await page.getByRole("button", { name: /^waiting \(\d+\)/ }).waitFor();
+    await inspect(page, "readme-journey");
+    await context.close();
+    expect(errors, "console errors").toEqual([]);
+  });
 });
