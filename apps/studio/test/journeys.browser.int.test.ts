@@ -41,6 +41,26 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Until the contact's enrollment is a run that has sent its email and sleeps: `waiting`. */
+async function untilEnrollmentWaits(contactId: string) {
+  await expect
+    .poll(
+      async () =>
+        (await api.client.db.sql`select status from journey_states where contact_id = ${contactId}`)[0]
+          ?.status,
+      { timeout: 30_000, interval: 250 },
+    )
+    .toBe("waiting");
+}
+
+/** A watched page from an address of this file's own (10.16.x.<n>), before anyone signs in. */
+async function newPage(n: number) {
+  const watched = await openPage(browser, `http://127.0.0.1:${port}`, `10.16.${randomInt(256)}.${n}`);
+  // Before sign-in the Studio asks who is signed in, and the api answers 401.
+  watched.expectFailure("/v1/admin/me", 401);
+  return watched;
+}
+
 describe("journey enrollments in a browser", () => {
   it("lists a live enrollment by status and lets an operator cancel it", async () => {
     const userId = `u-${randomUUID()}`;
@@ -52,21 +72,9 @@ describe("journey enrollments in a browser", () => {
     expect(fired.status).toBe(202);
     const { contactId } = (await fired.json()) as { contactId: string };
     // The welcome run sends its email, then sleeps a day: waiting.
-    await expect
-      .poll(
-        async () =>
-          (await api.client.db.sql`select status from journey_states where contact_id = ${contactId}`)[0]
-            ?.status,
-        { timeout: 30_000, interval: 250 },
-      )
-      .toBe("waiting");
+    await untilEnrollmentWaits(contactId);
 
-    const { page, context, errors, expectFailure } = await openPage(
-      browser,
-      `http://127.0.0.1:${port}`,
-      `10.16.${randomInt(256)}.1`,
-    );
-    expectFailure("/v1/admin/me", 401);
+    const { page, context, errors } = await newPage(1);
     await signIn(page, operator);
     await page.goto("/studio/journeys/welcome");
     await page.getByRole("button", { name: /^waiting/ }).click();
@@ -96,12 +104,7 @@ describe("journey enrollments in a browser", () => {
     expect(put.status).toBe(200);
     const { id: contactId } = (await put.json()) as { id: string };
 
-    const { page, context, errors, expectFailure } = await openPage(
-      browser,
-      `http://127.0.0.1:${port}`,
-      `10.16.${randomInt(256)}.2`,
-    );
-    expectFailure("/v1/admin/me", 401);
+    const { page, context, errors, expectFailure } = await newPage(2);
     // The second enrollment of the same contact is refused by the one-live-enrollment guard.
     expectFailure("/v1/admin/journeys/welcome/enroll", 409);
     await signIn(page, operator);
@@ -115,14 +118,7 @@ describe("journey enrollments in a browser", () => {
     await form.getByLabel("Properties (JSON, optional)").fill('{"source": "studio test"}');
     await form.getByRole("button", { name: "Enroll" }).click();
     await expect.poll(() => form.getByRole("status").textContent()).toContain("Enrolled: run");
-    await expect
-      .poll(
-        async () =>
-          (await api.client.db.sql`select status from journey_states where contact_id = ${contactId}`)[0]
-            ?.status,
-        { timeout: 30_000, interval: 250 },
-      )
-      .toBe("waiting");
+    await untilEnrollmentWaits(contactId);
     await inspect(page, "journey-enroll-started");
 
     await form.getByRole("button", { name: "Enroll" }).click();
@@ -141,12 +137,7 @@ describe("journey enrollments in a browser", () => {
   });
 
   it("shows a viewer no enroll form, and the API refuses the viewer's enrollment", async () => {
-    const { page, context, errors, expectFailure } = await openPage(
-      browser,
-      `http://127.0.0.1:${port}`,
-      `10.16.${randomInt(256)}.3`,
-    );
-    expectFailure("/v1/admin/me", 401);
+    const { page, context, errors, expectFailure } = await newPage(3);
     expectFailure("/v1/admin/journeys/welcome/enroll", 403);
     await signIn(page, viewer);
     await page.goto("/studio/journeys/welcome");
@@ -194,21 +185,9 @@ describe("journey enrollments in a browser", () => {
       expect(fired.status).toBe(202);
     }
     // The welcome run sends its email, then sleeps a day.
-    await expect
-      .poll(
-        async () =>
-          (await api.client.db.sql`select status from journey_states where contact_id = ${contactId}`)[0]
-            ?.status,
-        { timeout: 30_000, interval: 250 },
-      )
-      .toBe("waiting");
+    await untilEnrollmentWaits(contactId);
 
-    const { page, context, errors, expectFailure } = await openPage(
-      browser,
-      `http://127.0.0.1:${port}`,
-      `10.16.${randomInt(256)}.4`,
-    );
-    expectFailure("/v1/admin/me", 401);
+    const { page, context, errors } = await newPage(4);
     await signIn(page, ops);
     await page.goto(`/studio/contacts/${contactId}`);
     const timeline = page.getByTestId("timeline");

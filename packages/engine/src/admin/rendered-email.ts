@@ -14,7 +14,7 @@ export const placeholderLinks = (publicUrl: string): RenderTemplateOptions => ({
   preferencesUrl: preferencesUrl(publicUrl, PLACEHOLDER_TOKEN),
 });
 
-export const RenderedSchema = z
+const RenderedSchema = z
   .object({ subject: z.string(), html: z.string(), text: z.string(), category: z.string() })
   .openapi("RenderedEmail");
 
